@@ -1,0 +1,12 @@
+//! aslint: static analyzer, linter and simulator for the Amazon States Language.
+//!
+//! Data flows one way: bytes → [`syntax`] (spanned tree) → [`model`] (typed ASL) → [`rules`] →
+//! [`diagnostics::Diagnostic`] → [`render`]. See ARCHITECTURE.md.
+#![forbid(unsafe_code)]
+
+pub mod diagnostics;
+pub mod lint;
+pub mod model;
+pub mod render;
+pub mod rules;
+pub mod syntax;

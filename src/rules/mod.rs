@@ -1,0 +1,240 @@
+//! Rules: one file per rule, ONE registry ([`RULES`]).
+//!
+//! Each rule file declares its metadata and documentation with [`declare_rule!`] right beside its check. The doc
+//! comment has fixed headings (`## What it does`, `## Why is this bad?`, `## Example`, `## References`) and is what
+//! `aslint rule NAME` prints and what `docs/rules/` is generated from.
+//!
+//! Rules read the tree and the model through [`Context`]; they never print, never do I/O, and never re-parse.
+
+use crate::diagnostics::{Diagnostic, RuleId, Severity};
+use crate::model::Definition;
+use crate::syntax::{Node, SourceKind, Span};
+
+/// Groups of rules, usable in `--select` / `--ignore` and `aslint.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Category {
+    /// The document is not well-formed JSON/YAML.
+    Syntax,
+    /// Fields, types and values the ASL specification allows.
+    Schema,
+    /// Transitions, reachability, termination.
+    Graph,
+    /// JSONPath, payload templates, intrinsic functions, context object.
+    Paths,
+    /// Error names, Retry and Catch.
+    Errors,
+    /// Task resources and service integrations.
+    Resources,
+    /// JSONata expressions and `$states`.
+    Jsonata,
+    /// Workflow variables (Assign).
+    Variables,
+    /// AWS service quotas.
+    Limits,
+    /// Shapes of data flowing through the machine.
+    Types,
+}
+
+impl Category {
+    pub const ALL: &'static [Category] = &[
+        Category::Syntax,
+        Category::Schema,
+        Category::Graph,
+        Category::Paths,
+        Category::Errors,
+        Category::Resources,
+        Category::Jsonata,
+        Category::Variables,
+        Category::Limits,
+        Category::Types,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Syntax => "syntax",
+            Category::Schema => "schema",
+            Category::Graph => "graph",
+            Category::Paths => "paths",
+            Category::Errors => "errors",
+            Category::Resources => "resources",
+            Category::Jsonata => "jsonata",
+            Category::Variables => "variables",
+            Category::Limits => "limits",
+            Category::Types => "types",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL.iter().copied().find(|c| c.as_str() == s)
+    }
+}
+
+/// Metadata of a rule, declared beside its check.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable code, e.g. `ASL102`.
+    pub code: &'static str,
+    /// Stable kebab-case name, e.g. `unknown-field`.
+    pub name: &'static str,
+    pub category: Category,
+    pub default_severity: Severity,
+    /// The ValidateStateMachineDefinition code AWS gives for the same problem, if any.
+    pub aws_code: Option<&'static str>,
+    /// The rule's documentation (its doc comment), markdown.
+    pub docs: &'static str,
+}
+
+impl RuleMeta {
+    pub const fn id(&self) -> RuleId {
+        RuleId { code: self.code, name: self.name }
+    }
+    /// The first paragraph of the docs' "What it does" section, for listings.
+    pub fn summary(&self) -> &'static str {
+        let body = self.docs.split("## What it does").nth(1).unwrap_or(self.docs);
+        body.trim_start().split("\n\n").next().unwrap_or("").trim()
+    }
+    /// A new diagnostic of this rule at its default severity, with its AWS code.
+    pub fn diagnostic(&'static self, span: Span, message: impl Into<String>) -> Diagnostic {
+        let mut d = Diagnostic::new(self.id(), self.default_severity, span, message);
+        d.aws_code = self.aws_code;
+        d
+    }
+}
+
+/// Declares a rule's unit struct and its `META`, taking the doc comment as the rule's documentation.
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does
+///     /// ...
+///     pub struct UnknownField {
+///         code: "ASL102", name: "unknown-field", category: Schema, severity: Error,
+///         aws_code: Some("SCHEMA_VALIDATION_FAILED"),
+///     }
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident {
+            code: $code:literal,
+            name: $rname:literal,
+            category: $cat:ident,
+            severity: $sev:ident,
+            aws_code: $aws:expr $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+        /// This rule's metadata.
+        pub static META: $crate::rules::RuleMeta = $crate::rules::RuleMeta {
+            code: $code,
+            name: $rname,
+            category: $crate::rules::Category::$cat,
+            default_severity: $crate::diagnostics::Severity::$sev,
+            aws_code: $aws,
+            docs: concat!($($doc, "\n"),*),
+        };
+    };
+}
+
+/// What a rule sees: the source, its tree and the typed model.
+pub struct Context<'a> {
+    pub path: &'a str,
+    pub text: &'a str,
+    pub kind: SourceKind,
+    /// The recovered tree; `None` when nothing could be parsed.
+    pub root: Option<&'a Node>,
+    /// The typed model; `None` when the root is not an object.
+    pub model: Option<&'a Definition<'a>>,
+}
+
+/// A lint rule.
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    /// Appends this rule's findings. Must never panic on any tree or model.
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// Rules whose findings come from the parser; their files carry docs and metadata only.
+macro_rules! parser_rule {
+    ($t:ty) => {
+        impl $crate::rules::Rule for $t {
+            fn meta(&self) -> &'static $crate::rules::RuleMeta {
+                &META
+            }
+            fn check(&self, _ctx: &$crate::rules::Context<'_>, _out: &mut Vec<$crate::diagnostics::Diagnostic>) {}
+        }
+    };
+}
+pub(crate) use parser_rule;
+
+pub mod duplicate_key;
+pub mod invalid_json;
+pub mod invalid_yaml;
+
+/// Every rule, in code order. The one place a new rule is registered.
+pub static RULES: &[&dyn Rule] = &[
+    &invalid_json::InvalidJson,
+    &invalid_yaml::InvalidYaml,
+    &duplicate_key::DuplicateKey,
+];
+
+/// Finds a rule by name or code (case-insensitive for codes).
+pub fn find_rule(name_or_code: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| {
+        let m = r.meta();
+        m.name == name_or_code || m.code.eq_ignore_ascii_case(name_or_code)
+    })
+}
+
+/// Did-you-mean: the candidate closest to `word` by edit distance, when close enough to be a plausible typo.
+pub fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let mut best: Option<(usize, &str)> = None;
+    let lw = word.to_ascii_lowercase();
+    for c in candidates {
+        if c == word {
+            continue;
+        }
+        let d = if c.to_ascii_lowercase() == lw { 0 } else { levenshtein(&lw, &c.to_ascii_lowercase()) };
+        let limit = (word.chars().count().max(c.chars().count()) / 3).max(1);
+        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+/// Levenshtein distance over Unicode scalar values.
+pub fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_you_mean_finds_typos() {
+        assert_eq!(did_you_mean("Nxt", ["Next", "End", "Type"]), Some("Next"));
+        assert_eq!(did_you_mean("resultpath", ["ResultPath", "InputPath"]), Some("ResultPath"));
+        assert_eq!(did_you_mean("Banana", ["Next", "End"]), None);
+    }
+
+    #[test]
+    fn levenshtein_basics() {
+        assert_eq!(levenshtein("", "abc"), 3);
+        assert_eq!(levenshtein("kitten", "sitting"), 3);
+        assert_eq!(levenshtein("é", "e"), 1);
+    }
+}
