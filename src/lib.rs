@@ -4,7 +4,9 @@
 //! [`diagnostics::Diagnostic`] → [`render`]. See ARCHITECTURE.md.
 #![forbid(unsafe_code)]
 
+pub mod config;
 pub mod diagnostics;
+pub mod discover;
 pub mod lint;
 pub mod model;
 pub mod render;

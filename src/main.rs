@@ -1,1 +1,335 @@
-fn main() {}
+//! The `aslint` command line.
+#![forbid(unsafe_code)]
+
+use aslint::config::{Config, ConfigError, RuleSettings, Selector};
+use aslint::discover::{discover, Candidate};
+use aslint::lint::{decode, lint_with, LintOptions};
+use aslint::render::{self, FileReport, Summary};
+use aslint::rules::{Category, RULES};
+use aslint::syntax::SourceKind;
+use clap::{Parser, Subcommand, ValueEnum};
+use miette::{miette, LabeledSpan, NamedSource};
+use rayon::prelude::*;
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Static analyzer and linter for the Amazon States Language (AWS Step Functions).
+#[derive(Parser)]
+#[command(name = "aslint", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Lint state machine definitions (files, directories, or `-` for stdin).
+    Check(CheckArgs),
+    /// List every rule: code, name, category, default severity.
+    Rules {
+        /// Print as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a rule's documentation.
+    Rule {
+        /// A rule name (`unknown-field`) or code (`ASL102`).
+        name: String,
+    },
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// rustc-like, with source snippets.
+    Human,
+    /// One line per finding: `path:line:col: severity[rule] message`.
+    Concise,
+    /// The stable JSON contract (see README).
+    Json,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Files or directories to lint; `-` reads stdin.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Run only these rules (names, codes or categories; comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    select: Vec<String>,
+    /// Do not run these rules (names, codes or categories; comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Report only errors, and no summary line.
+    #[arg(long, short)]
+    quiet: bool,
+    /// The file name to report (and to pick the syntax by) when reading stdin.
+    #[arg(long)]
+    stdin_filename: Option<String>,
+    /// Use this configuration file instead of looking for `aslint.toml`.
+    #[arg(long, conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Ignore any `aslint.toml`.
+    #[arg(long)]
+    no_config: bool,
+    /// When to colour human output (`NO_COLOR` is honoured in `auto`).
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check(args),
+        Command::Rules { json } => list_rules(json),
+        Command::Rule { name } => show_rule(&name),
+    };
+    match result {
+        Ok(code) => code,
+        Err(report) => {
+            eprintln!("{report:?}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn config_report(e: ConfigError, path: Option<&PathBuf>, text: Option<String>) -> miette::Report {
+    let mut labels = Vec::new();
+    if let Some(span) = &e.span {
+        labels.push(LabeledSpan::at(span.clone(), "here"));
+    }
+    let mut report = match &e.help {
+        Some(h) => miette!(labels = labels, help = h.clone(), "{}", e.message),
+        None => miette!(labels = labels, "{}", e.message),
+    };
+    if let (Some(path), Some(text)) = (path, text) {
+        report = report.with_source_code(NamedSource::new(path.display().to_string(), text));
+    }
+    report
+}
+
+fn load_config(args: &CheckArgs) -> miette::Result<Config> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => std::env::current_dir().ok().and_then(|d| Config::find(&d)),
+    };
+    let Some(path) = path else {
+        return Ok(Config::default());
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| miette!("cannot read configuration file {}: {e}", path.display()))?;
+    let abs = std::path::absolute(&path).unwrap_or(path.clone());
+    Config::parse(&text, Some(abs)).map_err(|e| config_report(e, Some(&path), Some(text.clone())))
+}
+
+fn selectors(list: &[String]) -> miette::Result<Vec<Selector>> {
+    list.iter()
+        .map(|s| Selector::parse(s.trim()).map_err(|e| config_report(e, None, None)))
+        .collect()
+}
+
+/// One unit of work: a path to read, or stdin's text.
+enum Work {
+    File(Candidate),
+    Stdin { name: String, text: Vec<u8> },
+}
+
+fn check(args: CheckArgs) -> miette::Result<ExitCode> {
+    let config = load_config(&args)?;
+    let settings = RuleSettings::resolve(
+        &config,
+        &selectors(&args.select)?,
+        &selectors(&args.ignore)?,
+    );
+
+    let mut io_failed = false;
+    let mut work = Vec::new();
+    let stdin_requested = args.paths.iter().any(|p| p.as_os_str() == "-");
+    if stdin_requested {
+        let mut text = Vec::new();
+        if let Err(e) = std::io::stdin().read_to_end(&mut text) {
+            eprintln!("error: cannot read stdin: {e}");
+            io_failed = true;
+        }
+        let name = args.stdin_filename.clone().unwrap_or_else(|| "-".into());
+        work.push(Work::Stdin { name, text });
+    }
+    let paths: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    let (candidates, walk_errors) = discover(&paths, &config);
+    for e in &walk_errors {
+        eprintln!("error: {}: {}", e.path.display(), e.message);
+        io_failed = true;
+    }
+    work.extend(candidates.into_iter().map(Work::File));
+
+    let results: Vec<Result<Option<FileReport>, String>> = work
+        .into_par_iter()
+        .map(|w| {
+            let (name, bytes, require_definition) = match w {
+                Work::Stdin { name, text } => (name, text, false),
+                Work::File(c) => {
+                    let name = c.path.display().to_string();
+                    match std::fs::read(&c.path) {
+                        Ok(b) => (name, b, !c.certain),
+                        Err(e) => return Err(format!("{name}: {e}")),
+                    }
+                }
+            };
+            let kind = SourceKind::from_path(&name);
+            let decoded = decode(bytes, kind);
+            if let Some(d) = decoded.error {
+                if require_definition {
+                    return Ok(None);
+                }
+                return Ok(Some(FileReport {
+                    path: name,
+                    text: decoded.text,
+                    diagnostics: vec![d],
+                }));
+            }
+            let options = LintOptions {
+                rules: settings.clone(),
+                require_definition,
+            };
+            Ok(
+                lint_with(&name, &decoded.text, kind, &options).map(|diagnostics| FileReport {
+                    path: name,
+                    text: decoded.text,
+                    diagnostics,
+                }),
+            )
+        })
+        .collect();
+
+    let mut reports = Vec::new();
+    for r in results {
+        match r {
+            Ok(Some(report)) => reports.push(report),
+            Ok(None) => {}
+            Err(message) => {
+                eprintln!("error: cannot read {message}");
+                io_failed = true;
+            }
+        }
+    }
+    if args.quiet {
+        for r in &mut reports {
+            r.diagnostics
+                .retain(|d| d.severity == aslint::diagnostics::Severity::Error);
+        }
+    }
+    let summary = Summary::of(&reports);
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let out = match args.format {
+        Format::Json => render::render_json(&reports),
+        Format::Concise => {
+            let mut s = render::render_concise(&reports);
+            if !args.quiet {
+                s.push_str(&render::summary_line(&summary));
+                s.push('\n');
+            }
+            s
+        }
+        Format::Human => {
+            let mut s: String = reports
+                .par_iter()
+                .map(|r| render::render_human(r, color))
+                .collect();
+            if !args.quiet {
+                s.push_str(&render::summary_line(&summary));
+                s.push('\n');
+            }
+            s
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`aslint check | head`) is not an error worth a panic.
+    let _ = stdout.write_all(out.as_bytes());
+    let _ = stdout.flush();
+    Ok(if io_failed {
+        ExitCode::from(2)
+    } else if summary.errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn list_rules(json: bool) -> miette::Result<ExitCode> {
+    let mut out = String::new();
+    if json {
+        let v: Vec<_> = RULES
+            .iter()
+            .map(|r| {
+                let m = r.meta();
+                serde_json::json!({
+                    "code": m.code, "name": m.name, "category": m.category.as_str(),
+                    "severity": m.default_severity.as_str(), "aws_code": m.aws_code, "summary": m.summary(),
+                })
+            })
+            .collect();
+        out = serde_json::to_string_pretty(&v).unwrap_or_default();
+        out.push('\n');
+    } else {
+        for cat in Category::ALL {
+            let rules: Vec<_> = RULES
+                .iter()
+                .map(|r| r.meta())
+                .filter(|m| m.category == *cat)
+                .collect();
+            if rules.is_empty() {
+                continue;
+            }
+            out.push_str(&format!("{}:\n", cat.as_str()));
+            for m in rules {
+                out.push_str(&format!(
+                    "  {:<7} {:<28} {:<8} {}\n",
+                    m.code,
+                    m.name,
+                    m.default_severity.as_str(),
+                    m.summary()
+                ));
+            }
+        }
+    }
+    let _ = std::io::stdout().write_all(out.as_bytes());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show_rule(name: &str) -> miette::Result<ExitCode> {
+    let Some(rule) = aslint::rules::find_rule(name) else {
+        let e = Selector::parse(name).err().unwrap_or(ConfigError {
+            message: format!("`{name}` is a category, not a rule"),
+            span: None,
+            help: Some("`aslint rules` lists the rules of every category".into()),
+        });
+        return Err(config_report(e, None, None));
+    };
+    let _ = std::io::stdout().write_all(aslint::rules::render_docs(rule.meta()).as_bytes());
+    Ok(ExitCode::SUCCESS)
+}
