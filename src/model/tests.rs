@@ -1,0 +1,194 @@
+//! Model tests on trees built from serde_json values (dummy spans).
+use super::*;
+use crate::syntax::{Member, Number, Span};
+
+/// Test-only converter: serde_json value → tree, every node with a distinct dummy span.
+pub(crate) fn tree(v: &serde_json::Value) -> Node {
+    fn go(v: &serde_json::Value, next: &mut usize) -> Node {
+        *next += 1;
+        let span = Span::new(*next, *next + 1);
+        let value = match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => Value::Number(Number {
+                value: n.as_f64().unwrap_or(0.0),
+                is_integer: n.is_i64() || n.is_u64(),
+            }),
+            serde_json::Value::String(s) => Value::String(s.clone()),
+            serde_json::Value::Array(a) => Value::Array(a.iter().map(|x| go(x, next)).collect()),
+            serde_json::Value::Object(o) => Value::Object(
+                o.iter()
+                    .map(|(k, x)| {
+                        *next += 1;
+                        let key = Key {
+                            text: k.clone(),
+                            span: Span::new(*next, *next + 1),
+                        };
+                        Member {
+                            key,
+                            value: go(x, next),
+                        }
+                    })
+                    .collect(),
+            ),
+        };
+        Node::new(span, value)
+    }
+    let mut n = 0;
+    go(v, &mut n)
+}
+
+#[test]
+fn builds_nested_scopes_with_pointers() {
+    let root = tree(&serde_json::json!({
+        "StartAt": "P",
+        "States": {
+            "P": {"Type": "Parallel", "Branches": [
+                {"StartAt": "a/b", "States": {"a/b": {"Type": "Pass", "End": true}}}
+            ], "Next": "M"},
+            "M": {"Type": "Map", "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                "StartAt": "x~y", "States": {"x~y": {"Type": "Succeed"}}
+            }, "MaxConcurrency": 5, "End": true}
+        }
+    }));
+    let d = build(&root);
+    assert_eq!(d.query_language, QueryLanguage::JsonPath);
+    let names: Vec<&str> = d
+        .states()
+        .iter()
+        .map(|s| s.state.name.text.as_str())
+        .collect();
+    assert_eq!(names, ["P", "a/b", "M", "x~y"]);
+    let ptrs: Vec<&str> = d
+        .states()
+        .iter()
+        .map(|s| s.state.pointer.as_str())
+        .collect();
+    assert_eq!(
+        ptrs,
+        [
+            "/States/P",
+            "/States/P/Branches/0/States/a~1b",
+            "/States/M",
+            "/States/M/ItemProcessor/States/x~0y"
+        ]
+    );
+    let scopes = d.scopes();
+    assert_eq!(scopes.len(), 3);
+    assert_eq!(scopes[1].scope.kind, ScopeKind::Branch { index: 0 });
+    assert_eq!(scopes[1].parent.map(|s| s.name.text.as_str()), Some("P"));
+    assert_eq!(scopes[2].scope.kind, ScopeKind::ItemProcessor);
+    let m = d
+        .state("M")
+        .map(|s| s.max_concurrency.as_ref().and_then(|f| f.value));
+    assert_eq!(m, Some(Some(5)));
+    let pc = d
+        .state("M")
+        .and_then(|s| s.item_processor.as_ref())
+        .and_then(|p| p.processor_config.as_ref());
+    assert_eq!(
+        pc.and_then(|p| p.mode.as_ref()).and_then(|f| f.value),
+        Some("DISTRIBUTED")
+    );
+    let kinds: Vec<ObjectKind> = d.sites().iter().map(|s| s.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            ObjectKind::TopLevel,
+            ObjectKind::Parallel,
+            ObjectKind::Branch,
+            ObjectKind::Pass,
+            ObjectKind::Map,
+            ObjectKind::ItemProcessor,
+            ObjectKind::ProcessorConfig,
+            ObjectKind::Succeed
+        ]
+    );
+}
+
+#[test]
+fn wrong_types_stay_visible() {
+    let root = tree(&serde_json::json!({
+        "StartAt": "T",
+        "States": {"T": {"Type": "Task", "Resource": 3, "TimeoutSeconds": "10", "End": true}, "Bad": "oops"}
+    }));
+    let d = build(&root);
+    let t = d.state("T");
+    let r = t.and_then(|t| t.resource.as_ref());
+    assert!(r.is_some_and(|f| f.value.is_none() && f.pointer == "/States/T/Resource"));
+    assert!(t
+        .and_then(|t| t.timeout_seconds.as_ref())
+        .is_some_and(|f| f.value.is_none()));
+    let bad = d.state("Bad");
+    assert!(
+        bad.is_some_and(|b| b.type_field.is_none() && b.object_kind() == ObjectKind::UnknownState)
+    );
+}
+
+#[test]
+fn broken_documents_give_partial_models() {
+    for v in [
+        serde_json::json!([]),
+        serde_json::json!("x"),
+        serde_json::json!({"States": []}),
+        serde_json::json!({"States": {"A": {"Type": 7, "Retry": {}, "Choices": "x", "Branches": [1]}}}),
+        serde_json::json!({"States": {"A": {"Type": "Map", "Iterator": "no", "ItemReader": 3}}}),
+    ] {
+        let root = tree(&v);
+        let d = build(&root);
+        let _ = (d.sites(), d.states(), d.scopes());
+    }
+    let root = tree(
+        &serde_json::json!({"States": {"A": {"Type": "Map", "Iterator": {"StartAt": "B", "States": {"B": {"Type": "Pass"}}}}}}),
+    );
+    let d = build(&root);
+    assert_eq!(
+        d.scopes().get(1).map(|s| s.scope.kind),
+        Some(ScopeKind::Iterator)
+    );
+    assert_eq!(d.states().len(), 2);
+}
+
+#[test]
+fn query_language_is_inherited() {
+    let root = tree(&serde_json::json!({
+        "QueryLanguage": "JSONata", "StartAt": "A",
+        "States": {"A": {"Type": "Pass", "End": true}, "B": {"Type": "Pass", "QueryLanguage": "JSONPath", "End": true}}
+    }));
+    let d = build(&root);
+    assert_eq!(
+        d.state("A").map(|s| s.query_language),
+        Some(QueryLanguage::Jsonata)
+    );
+    assert_eq!(
+        d.state("B").map(|s| s.query_language),
+        Some(QueryLanguage::JsonPath)
+    );
+}
+
+#[test]
+fn deep_choice_rules_do_not_overflow() {
+    let mut rule = serde_json::json!({"Variable": "$.x", "IsPresent": true});
+    for _ in 0..600 {
+        rule = serde_json::json!({"Not": rule});
+    }
+    let mut top = rule;
+    top["Next"] = serde_json::json!("A");
+    let v =
+        serde_json::json!({"StartAt": "C", "States": {"C": {"Type": "Choice", "Choices": [top]}}});
+    // serde_json drops deep values on its own thread stack; build the tree on a big-stack thread.
+    let handle = std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(move || {
+            let root = tree(&v);
+            let d = build(&root);
+            let n = d.sites().len();
+            drop(d);
+            std::mem::forget(root);
+            std::mem::forget(v);
+            n
+        });
+    let n = handle.ok().and_then(|h| h.join().ok()).unwrap_or(0);
+    assert!(n > 100 && n < 400, "{n}");
+}
