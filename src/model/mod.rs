@@ -401,6 +401,28 @@ pub struct Site<'m> {
     pub state: Option<&'m str>,
 }
 
+impl Site<'_> {
+    /// The tightest span to point at for a finding about the object as a whole: its key when it has one, else its
+    /// first byte (the opening brace).
+    pub fn anchor(&self) -> crate::syntax::Span {
+        match self.key {
+            Some(k) => k.span,
+            None => crate::syntax::Span::new(
+                self.node.span.start(),
+                self.node.span.start().saturating_add(1),
+            ),
+        }
+    }
+    /// The schema of this object kind.
+    pub fn spec(&self) -> &'static spec::ObjectSpec {
+        spec::spec(self.kind)
+    }
+    /// The members of the object (empty when it is not one).
+    pub fn members(&self) -> &[crate::syntax::Member] {
+        self.node.as_object().unwrap_or(&[])
+    }
+}
+
 impl<'a> Definition<'a> {
     /// Every scope, depth-first in source order, the machine first.
     pub fn scopes<'m>(&'m self) -> Vec<ScopeRef<'m, 'a>> {

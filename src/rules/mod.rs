@@ -180,14 +180,30 @@ macro_rules! parser_rule {
 }
 
 pub mod duplicate_key;
+pub mod duplicate_state_name;
+pub mod exclusive_fields;
+pub mod invalid_field_type;
+pub mod invalid_field_value;
 pub mod invalid_json;
+pub mod invalid_state_name;
 pub mod invalid_yaml;
+pub mod missing_field;
+pub mod unknown_field;
+pub mod wrong_query_language_field;
 
 /// Every rule, in code order. The one place a new rule is registered.
 pub static RULES: &[&dyn Rule] = &[
     &invalid_json::InvalidJson,
     &invalid_yaml::InvalidYaml,
     &duplicate_key::DuplicateKey,
+    &missing_field::MissingField,
+    &unknown_field::UnknownField,
+    &invalid_field_type::InvalidFieldType,
+    &invalid_field_value::InvalidFieldValue,
+    &exclusive_fields::ExclusiveFields,
+    &invalid_state_name::InvalidStateName,
+    &duplicate_state_name::DuplicateStateName,
+    &wrong_query_language_field::WrongQueryLanguageField,
 ];
 
 /// Finds a rule by name or code (case-insensitive for codes).

@@ -1,0 +1,76 @@
+use crate::diagnostics::Diagnostic;
+use crate::model::check::{check_type, check_value, TypeCheck};
+use crate::rules::{Context, Rule, RuleMeta};
+use crate::syntax::pointer_push;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a field whose type is right but whose value the Amazon States Language does not allow: a `Type`
+    /// that is not one of the eight state types, `"Version": "2.0"`, `IntervalSeconds` below 1, a negative
+    /// `MaxAttempts`, a `BackoffRate` below 1, `JitterStrategy` other than `FULL`/`NONE`, a non-positive
+    /// `TimeoutSeconds`/`HeartbeatSeconds`, a negative `Seconds`, `ToleratedFailurePercentage` outside 0–100, a
+    /// `Mode` other than `INLINE`/`DISTRIBUTED`, a timestamp that is not RFC 3339 (uppercase `T` and `Z`), an empty
+    /// `ErrorEquals`, `Choices` or `Branches`, `"End": false`, ... A string containing a `${...}` placeholder passes
+    /// every enum and format check.
+    ///
+    /// ## Why is this bad?
+    /// Step Functions rejects the definition (`SCHEMA_VALIDATION_FAILED`), or (timestamps) the state fails at
+    /// run time.
+    ///
+    /// ## Example
+    /// ```json
+    /// "Retry": [{ "ErrorEquals": ["States.ALL"], "IntervalSeconds": 0, "BackoffRate": 0.5 }]
+    /// ```
+    /// Use instead:
+    /// ```json
+    /// "Retry": [{ "ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "BackoffRate": 2.0 }]
+    /// ```
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html>
+    /// - <https://docs.aws.amazon.com/step-functions/latest/dg/state-map.html>
+    /// - <https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html>
+    pub struct InvalidFieldValue {
+        code: "ASL104",
+        name: "invalid-field-value",
+        category: Schema,
+        severity: Error,
+        aws_code: Some("SCHEMA_VALIDATION_FAILED"),
+    }
+}
+
+impl Rule for InvalidFieldValue {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(model) = ctx.model else { return };
+        for site in model.sites() {
+            let spec = site.spec();
+            let ql = site.query_language;
+            for m in site.members() {
+                let Some(fs) = spec.field(&m.key.text) else {
+                    continue;
+                };
+                if !fs.lang.allows(ql) || check_type(fs, &m.value, ql) != TypeCheck::Ok {
+                    continue;
+                }
+                let Some(p) = check_value(fs, &m.value, ql) else {
+                    continue;
+                };
+                let name = &m.key.text;
+                out.push(
+                    META.diagnostic(
+                        m.value.span,
+                        format!("`{name}` in {} {}", site.describe, p.message),
+                    )
+                    .label("invalid value")
+                    .note(format!("Step Functions rejects this value of `{name}`"))
+                    .help(p.help)
+                    .pointer(pointer_push(site.pointer, name)),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+use crate::diagnostics::{Applicability, Diagnostic, Edit, Fix};
+use crate::model::spec::{self, ObjectKind, SPECS};
+use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
+use crate::syntax::{pointer_push, Key};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a field that the Amazon States Language does not define for the object it is in: a misspelt
+    /// field (`Nxt`, `resultPath`), a field of another state type (`Resource` in a Pass state), or a field of
+    /// another object (`MaxAttempts` in a catcher). Payload templates (`Parameters`, `Arguments`, `Output`,
+    /// `Assign`, `Result`, `ItemSelector`, ...) are free-form and never checked.
+    ///
+    /// ## Why is this bad?
+    /// Step Functions rejects definitions with unknown fields (`SCHEMA_VALIDATION_FAILED`); a misspelt optional
+    /// field would otherwise be silently ignored by tools that accept it.
+    ///
+    /// ## Example
+    /// ```json
+    /// "Fetch": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Nxt": "Done" }
+    /// ```
+    /// Use instead:
+    /// ```json
+    /// "Fetch": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Done" }
+    /// ```
+    ///
+    /// ## References
+    /// - <https://docs.aws.amazon.com/step-functions/latest/dg/workflow-states.html>
+    /// - <https://states-language.net/spec.html>
+    pub struct UnknownField {
+        code: "ASL102",
+        name: "unknown-field",
+        category: Schema,
+        severity: Error,
+        aws_code: Some("SCHEMA_VALIDATION_FAILED"),
+    }
+}
+
+impl Rule for UnknownField {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(model) = ctx.model else { return };
+        for site in model.sites() {
+            if site.kind == ObjectKind::UnknownState {
+                continue;
+            }
+            let spec = site.spec();
+            for m in site.members() {
+                let name = m.key.text.as_str();
+                if spec.field(name).is_some() {
+                    continue;
+                }
+                let mut d = META
+                    .diagnostic(m.key.span, format!("unknown field `{name}` in {}", site.describe))
+                    .label("unknown field")
+                    .note("Step Functions rejects fields the Amazon States Language does not define for this object")
+                    .pointer(pointer_push(site.pointer, name));
+                if let Some(s) = did_you_mean(name, spec.all_fields().map(|f| f.name)) {
+                    let case_only = s.eq_ignore_ascii_case(name);
+                    d = d
+                        .help(format!("did you mean `{s}`?"))
+                        .fix(rename(ctx.text, &m.key, s, case_only));
+                } else if let Some(owners) = owners_of(name, site.kind) {
+                    d = d.help(format!("`{name}` is a field of {owners}; remove it here"));
+                } else {
+                    d = d.help(format!(
+                        "remove it; the fields allowed here are {}",
+                        allowed_list(spec)
+                    ));
+                }
+                out.push(d);
+            }
+        }
+    }
+}
+
+/// A fix renaming a key, keeping its quoting style.
+fn rename(text: &str, key: &Key, to: &str, case_only: bool) -> Fix {
+    let token = text.get(key.span.range()).unwrap_or("");
+    let replacement = match token.chars().next() {
+        Some(q @ ('"' | '\'')) => format!("{q}{to}{q}"),
+        _ => to.to_string(),
+    };
+    Fix {
+        title: format!("Rename `{}` to `{to}`", key.text),
+        applicability: if case_only {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        },
+        edits: vec![Edit {
+            span: key.span,
+            replacement,
+        }],
+    }
+}
+
+/// "Task and Parallel states" when the field belongs to other state types.
+fn owners_of(name: &str, here: ObjectKind) -> Option<String> {
+    let owners: Vec<String> = SPECS
+        .iter()
+        .filter(|s| s.kind != here && s.kind != ObjectKind::UnknownState && s.field(name).is_some())
+        .map(|s| kind_name(s.kind))
+        .collect();
+    match owners.as_slice() {
+        [] => None,
+        [one] => Some(one.clone()),
+        [init @ .., last] => Some(format!("{} and {last}", init.join(", "))),
+    }
+}
+
+fn kind_name(k: ObjectKind) -> String {
+    match k {
+        ObjectKind::TopLevel => "the state machine".into(),
+        ObjectKind::Branch => "Parallel branches".into(),
+        ObjectKind::ItemProcessor => "`ItemProcessor`".into(),
+        ObjectKind::Retrier => "retriers".into(),
+        ObjectKind::Catcher => "catchers".into(),
+        ObjectKind::ChoiceRule => "choice rules".into(),
+        ObjectKind::NestedChoiceRule => "nested choice rules".into(),
+        k if k.is_state() => format!("{k:?} states"),
+        k => format!("`{k:?}`"),
+    }
+}
+
+fn allowed_list(spec: &spec::ObjectSpec) -> String {
+    let names: Vec<String> = spec
+        .all_fields()
+        .filter(|f| !spec::COMPARISONS.iter().any(|c| c.name == f.name))
+        .map(|f| format!("`{}`", f.name))
+        .collect();
+    let mut s = names.join(", ");
+    if spec
+        .all_fields()
+        .any(|f| spec::COMPARISONS.iter().any(|c| c.name == f.name))
+    {
+        s.push_str(" and the comparison operators");
+    }
+    s
+}
