@@ -9,7 +9,13 @@ pub fn lint_source(path: &str, text: &str, kind: SourceKind) -> Vec<Diagnostic> 
     let parsed = syntax::parse(text, kind);
     let mut out = parsed.diagnostics;
     let model = parsed.root.as_ref().map(model::build);
-    let ctx = Context { path, text, kind, root: parsed.root.as_ref(), model: model.as_ref() };
+    let ctx = Context {
+        path,
+        text,
+        kind,
+        root: parsed.root.as_ref(),
+        model: model.as_ref(),
+    };
     for rule in RULES {
         rule.check(&ctx, &mut out);
     }

@@ -40,7 +40,10 @@ pub struct Label {
 
 impl Label {
     pub fn new(span: Span, message: impl Into<String>) -> Self {
-        Label { span, message: message.into() }
+        Label {
+            span,
+            message: message.into(),
+        }
     }
 }
 
@@ -153,11 +156,17 @@ impl Diagnostic {
 /// Sort key giving deterministic output: by position, then rule code, then message.
 pub fn sort_diagnostics(diags: &mut [Diagnostic]) {
     diags.sort_by(|a, b| {
-        (a.primary.span.start, a.primary.span.end, a.rule.code, &a.message).cmp(&(
-            b.primary.span.start,
-            b.primary.span.end,
-            b.rule.code,
-            &b.message,
-        ))
+        (
+            a.primary.span.start,
+            a.primary.span.end,
+            a.rule.code,
+            &a.message,
+        )
+            .cmp(&(
+                b.primary.span.start,
+                b.primary.span.end,
+                b.rule.code,
+                &b.message,
+            ))
     });
 }

@@ -84,11 +84,18 @@ pub struct RuleMeta {
 
 impl RuleMeta {
     pub const fn id(&self) -> RuleId {
-        RuleId { code: self.code, name: self.name }
+        RuleId {
+            code: self.code,
+            name: self.name,
+        }
     }
     /// The first paragraph of the docs' "What it does" section, for listings.
     pub fn summary(&self) -> &'static str {
-        let body = self.docs.split("## What it does").nth(1).unwrap_or(self.docs);
+        let body = self
+            .docs
+            .split("## What it does")
+            .nth(1)
+            .unwrap_or(self.docs);
         body.trim_start().split("\n\n").next().unwrap_or("").trim()
     }
     /// A new diagnostic of this rule at its default severity, with its AWS code.
@@ -162,10 +169,16 @@ macro_rules! parser_rule {
             fn meta(&self) -> &'static $crate::rules::RuleMeta {
                 &META
             }
-            fn check(&self, _ctx: &$crate::rules::Context<'_>, _out: &mut Vec<$crate::diagnostics::Diagnostic>) {}
+            fn check(
+                &self,
+                _ctx: &$crate::rules::Context<'_>,
+                _out: &mut Vec<$crate::diagnostics::Diagnostic>,
+            ) {
+            }
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use parser_rule;
 
 pub mod duplicate_key;
@@ -188,14 +201,21 @@ pub fn find_rule(name_or_code: &str) -> Option<&'static dyn Rule> {
 }
 
 /// Did-you-mean: the candidate closest to `word` by edit distance, when close enough to be a plausible typo.
-pub fn did_you_mean<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+pub fn did_you_mean<'c>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'c str>,
+) -> Option<&'c str> {
     let mut best: Option<(usize, &str)> = None;
     let lw = word.to_ascii_lowercase();
     for c in candidates {
         if c == word {
             continue;
         }
-        let d = if c.to_ascii_lowercase() == lw { 0 } else { levenshtein(&lw, &c.to_ascii_lowercase()) };
+        let d = if c.to_ascii_lowercase() == lw {
+            0
+        } else {
+            levenshtein(&lw, &c.to_ascii_lowercase())
+        };
         let limit = (word.chars().count().max(c.chars().count()) / 3).max(1);
         if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
@@ -227,7 +247,10 @@ mod tests {
     #[test]
     fn did_you_mean_finds_typos() {
         assert_eq!(did_you_mean("Nxt", ["Next", "End", "Type"]), Some("Next"));
-        assert_eq!(did_you_mean("resultpath", ["ResultPath", "InputPath"]), Some("ResultPath"));
+        assert_eq!(
+            did_you_mean("resultpath", ["ResultPath", "InputPath"]),
+            Some("ResultPath")
+        );
         assert_eq!(did_you_mean("Banana", ["Next", "End"]), None);
     }
 

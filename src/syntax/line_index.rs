@@ -25,7 +25,10 @@ impl LineIndex {
             }
             i += 1;
         }
-        LineIndex { line_starts, len: text.len() }
+        LineIndex {
+            line_starts,
+            len: text.len(),
+        }
     }
 
     /// 0-based line of a byte offset (offsets past the end clamp to the end).

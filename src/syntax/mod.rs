@@ -29,7 +29,10 @@ impl Span {
     pub fn new(start: usize, end: usize) -> Self {
         let start = start.min(u32::MAX as usize) as u32;
         let end = end.min(u32::MAX as usize) as u32;
-        Span { start, end: end.max(start) }
+        Span {
+            start,
+            end: end.max(start),
+        }
     }
     pub fn empty(at: usize) -> Self {
         Span::new(at, at)
@@ -51,7 +54,10 @@ impl Span {
     }
     /// The smallest span covering both.
     pub fn cover(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 }
 
@@ -125,7 +131,10 @@ pub enum Value {
     /// Members in source order. Duplicate keys are kept (and reported by the parser).
     Object(Vec<Member>),
     /// A YAML value with a tag such as CloudFormation's `!Sub` / `!GetAtt` / `!Ref`: an unknown value at lint time.
-    Tagged { tag: String, value: Box<Node> },
+    Tagged {
+        tag: String,
+        value: Box<Node>,
+    },
     /// A value the parser could not read (the diagnostic was already reported).
     Error,
 }
@@ -205,13 +214,17 @@ impl Node {
                         return J::from(i);
                     }
                 }
-                serde_json::Number::from_f64(n.value).map(J::Number).unwrap_or(J::Null)
+                serde_json::Number::from_f64(n.value)
+                    .map(J::Number)
+                    .unwrap_or(J::Null)
             }
             Value::String(s) => J::String(s.clone()),
             Value::Array(a) => J::Array(a.iter().map(Node::to_json).collect()),
-            Value::Object(m) => {
-                J::Object(m.iter().map(|m| (m.key.text.clone(), m.value.to_json())).collect())
-            }
+            Value::Object(m) => J::Object(
+                m.iter()
+                    .map(|m| (m.key.text.clone(), m.value.to_json()))
+                    .collect(),
+            ),
         }
     }
 }
@@ -254,10 +267,8 @@ pub fn has_placeholder(s: &str) -> bool {
     let b = s.as_bytes();
     let mut i = 0;
     while i + 1 < b.len() {
-        if b[i] == b'$' && b[i + 1] == b'{' {
-            if s[i + 2..].contains('}') {
-                return true;
-            }
+        if b[i] == b'$' && b[i + 1] == b'{' && s[i + 2..].contains('}') {
+            return true;
         }
         i += 1;
     }
