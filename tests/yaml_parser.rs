@@ -650,7 +650,7 @@ fn deep_block_nesting_is_one_diagnostic_and_the_rest_is_read() {
     assert_prompt_single_depth_error(&indented);
 
     let mut text = String::from("Deep:\n");
-    text.push_str(&"  ".repeat(1));
+    text.push_str("  ");
     text.push_str(&"- ".repeat(MAX_DEPTH + 5));
     text.push_str("x\nAfter: 1\n");
     let out = assert_prompt_single_depth_error(&text);
