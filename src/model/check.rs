@@ -9,13 +9,38 @@ use super::spec::{FieldSpec, ValueKind};
 use super::QueryLanguage;
 use crate::syntax::{has_placeholder, is_whole_placeholder, Node, Value};
 
-/// True for values whose type is unknown at lint time: YAML tags, unreadable nodes, whole `${...}` placeholders.
+/// True for values whose type is unknown at lint time: YAML tags, unreadable nodes, whole `${...}` placeholders,
+/// CloudFormation intrinsic objects in JSON (`{"Ref": ...}`, `{"Fn::GetAtt": ...}`), and the test-harness
+/// placeholders of LocalStack templates (`_tbd_`, `__tbd__`, `%NAME%`).
 pub fn is_unknown(node: &Node) -> bool {
     match &node.value {
         Value::Tagged { .. } | Value::Error => true,
-        Value::String(s) => is_whole_placeholder(s),
+        Value::String(s) => is_whole_placeholder(s) || is_test_placeholder(s),
+        Value::Object(members) => {
+            members.len() == 1
+                && members
+                    .first()
+                    .is_some_and(|m| m.key.text == "Ref" || m.key.text.starts_with("Fn::"))
+        }
         _ => false,
     }
+}
+
+/// LocalStack-style test placeholders that a harness substitutes: `_tbd_`, `__tbd__` (any case), `%NAME%`.
+pub fn is_test_placeholder(s: &str) -> bool {
+    let t = s.trim_matches('_');
+    (t.eq_ignore_ascii_case("tbd") && t.len() < s.len())
+        || (s.len() > 2
+            && s.starts_with('%')
+            && s.ends_with('%')
+            && s[1..s.len() - 1]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+}
+
+/// True for an object key that is itself a placeholder (`${...}`, `%NAME%`): the object's shape is unknown.
+pub fn is_placeholder_key(k: &str) -> bool {
+    has_placeholder(k) || is_test_placeholder(k)
 }
 
 /// True when the string is a JSONata expression `{% ... %}` (surrounding whitespace allowed).
@@ -26,7 +51,9 @@ pub fn is_jsonata_expression(s: &str) -> bool {
 
 /// True when a node is a JSONata expression that this field accepts in place of its value.
 pub fn is_accepted_expression(spec: &FieldSpec, node: &Node, ql: QueryLanguage) -> bool {
-    spec.expr && ql == QueryLanguage::Jsonata && node.as_str().is_some_and(is_jsonata_expression)
+    let Some(s) = node.as_str() else { return false };
+    (spec.expr && ql == QueryLanguage::Jsonata && is_jsonata_expression(s))
+        || (spec.reference && ql == QueryLanguage::JsonPath && s.starts_with('$'))
 }
 
 /// The outcome of a type check.
@@ -60,10 +87,11 @@ pub fn check_type<'a>(spec: &FieldSpec, node: &'a Node, ql: QueryLanguage) -> Ty
             let Some(members) = node.as_object() else {
                 return TypeCheck::Wrong;
             };
-            if let Some(m) = members
-                .iter()
-                .find(|m| m.value.as_object().is_none() && !is_unknown(&m.value))
-            {
+            if let Some(m) = members.iter().find(|m| {
+                m.value.as_object().is_none()
+                    && !is_unknown(&m.value)
+                    && !super::is_misplaced_query_language(m)
+            }) {
                 return TypeCheck::WrongElement(&m.value);
             }
             true

@@ -137,6 +137,9 @@ pub struct Scope<'a> {
     pub start_at: Option<Field<'a, &'a str>>,
     /// The `States` field; `value` is `None` when it is not an object.
     pub states_field: Option<Field<'a, ()>>,
+    /// A `"QueryLanguage": "..."` string member written inside `States` (a mistake seen in deployed samples): it is
+    /// not a state; the model applies it to the scope's states that do not set their own.
+    pub misplaced_query_language: Option<Field<'a, QueryLanguage>>,
     /// The states, in source order (members of `States` that are not objects are included, half-typed).
     pub states: Vec<State<'a>>,
     /// The item processor's `ProcessorConfig`.
@@ -785,11 +788,30 @@ impl Builder {
         depth: usize,
     ) -> Scope<'a> {
         let states_field = field(node, &pointer, "States", p_obj);
+        let misplaced_query_language = states_field.as_ref().and_then(|sf| {
+            let m = sf
+                .node
+                .as_object()?
+                .iter()
+                .find(|m| is_misplaced_query_language(m))?;
+            let value = m.value.as_str().and_then(QueryLanguage::parse);
+            Some(Field {
+                key: &m.key,
+                node: &m.value,
+                value,
+                pointer: pointer_push(&sf.pointer, "QueryLanguage"),
+            })
+        });
+        let misplaced_ql = misplaced_query_language.as_ref().and_then(|f| f.value);
         let mut states = Vec::new();
         if let (Some(sf), true) = (&states_field, depth < MAX_DEPTH) {
             for m in sf.node.as_object().unwrap_or(&[]) {
+                if is_misplaced_query_language(m) {
+                    continue;
+                }
                 let sp = pointer_push(&sf.pointer, &m.key.text);
-                states.push(self.state(&m.key, &m.value, sp, depth + 1));
+                let ql = misplaced_ql.unwrap_or(self.top_ql);
+                states.push(self.state(&m.key, &m.value, sp, depth + 1, ql));
             }
         }
         let processor_config = match kind {
@@ -808,13 +830,21 @@ impl Builder {
             comment: s(node, &pointer, "Comment"),
             start_at: s(node, &pointer, "StartAt"),
             states_field,
+            misplaced_query_language,
             states,
             processor_config,
             pointer,
         }
     }
 
-    fn state<'a>(&self, name: &'a Key, node: &'a Node, pointer: String, depth: usize) -> State<'a> {
+    fn state<'a>(
+        &self,
+        name: &'a Key,
+        node: &'a Node,
+        pointer: String,
+        depth: usize,
+        inherited: QueryLanguage,
+    ) -> State<'a> {
         let o = node;
         let p = pointer.as_str();
         let query_language_field = field(o, p, "QueryLanguage", |n| {
@@ -823,7 +853,7 @@ impl Builder {
         let ql = query_language_field
             .as_ref()
             .and_then(|f| f.value)
-            .unwrap_or(self.top_ql);
+            .unwrap_or(inherited);
         let retry_field = field(o, p, "Retry", p_arr);
         let retry = elements(retry_field.as_ref())
             .map(|(n, ptr)| retrier(n, ptr))
@@ -1062,6 +1092,11 @@ fn item_reader(f: RawField<'_>) -> ItemReader<'_> {
         arguments: raw(n, p, "Arguments"),
         field: f,
     }
+}
+
+/// A `"QueryLanguage": "<string>"` member of a `States` object.
+pub fn is_misplaced_query_language(m: &crate::syntax::Member) -> bool {
+    m.key.text == "QueryLanguage" && m.value.as_str().is_some()
 }
 
 #[cfg(test)]

@@ -105,6 +105,9 @@ pub struct FieldSpec {
     pub expr: bool,
     /// Deprecated legacy field (still accepted).
     pub legacy: bool,
+    /// A string starting with `$` (a variable or path reference, resolved at run time) is accepted in place of the
+    /// value. AWS accepted this for the numeric retrier fields in LocalStack's AWS-validated templates.
+    pub reference: bool,
 }
 
 const fn f(name: &'static str, kind: ValueKind) -> FieldSpec {
@@ -114,6 +117,7 @@ const fn f(name: &'static str, kind: ValueKind) -> FieldSpec {
         lang: Lang::Both,
         expr: false,
         legacy: false,
+        reference: false,
     }
 }
 
@@ -132,6 +136,10 @@ impl FieldSpec {
     }
     const fn legacy(mut self) -> Self {
         self.legacy = true;
+        self
+    }
+    const fn reference(mut self) -> Self {
+        self.reference = true;
         self
     }
 }
@@ -271,7 +279,7 @@ const IO_PATHS: &[FieldSpec] = &[
 ];
 const OUTPUT: &[FieldSpec] = &[f("Output", ValueKind::Any).jn("OutputPath")];
 const ASSIGN: &[FieldSpec] = &[f("Assign", OBJ)];
-const PARAMETERS: &[FieldSpec] = &[f("Parameters", OBJ).jp("Arguments")];
+const PARAMETERS: &[FieldSpec] = &[f("Parameters", ValueKind::Any).jp("Arguments")];
 const ARGUMENTS: &[FieldSpec] = &[f("Arguments", ValueKind::Any).jn("Parameters").expr()];
 const RESULT_PATHS: &[FieldSpec] = &[
     f("ResultSelector", OBJ).jp("Output"),
@@ -292,7 +300,7 @@ const TASK: &[FieldSpec] = &[
 ];
 const PASS: &[FieldSpec] = &[
     f("Result", ValueKind::Any).jp("Output"),
-    f("Parameters", OBJ).jp("Output"),
+    f("Parameters", ValueKind::Any).jp("Output"),
 ];
 const CHOICE: &[FieldSpec] = &[
     f("Choices", ValueKind::ObjectArray { non_empty: true }),
@@ -317,7 +325,7 @@ const MAP: &[FieldSpec] = &[
     f("Items", ValueKind::Any).jn("ItemsPath").expr(),
     f("ItemsPath", PATH).jp("Items"),
     f("ItemSelector", ValueKind::Any).expr(),
-    f("Parameters", OBJ).jp("ItemSelector").legacy(),
+    f("Parameters", ValueKind::Any).jp("ItemSelector").legacy(),
     f("ItemReader", OBJ),
     f("ItemBatcher", OBJ),
     f("ResultWriter", OBJ),
@@ -352,16 +360,18 @@ const EX_CAUSE: &[&str] = &["Cause", "CausePath"];
 
 const RETRIER: &[FieldSpec] = &[
     f("ErrorEquals", ValueKind::StringArray { non_empty: true }),
-    f("IntervalSeconds", INT1),
-    f("MaxAttempts", INT0),
+    f("IntervalSeconds", INT1).expr().reference(),
+    f("MaxAttempts", INT0).expr().reference(),
     f(
         "BackoffRate",
         ValueKind::Number {
             min: 1.0,
             max: None,
         },
-    ),
-    f("MaxDelaySeconds", INT1),
+    )
+    .expr()
+    .reference(),
+    f("MaxDelaySeconds", INT1).expr().reference(),
     f("JitterStrategy", ValueKind::Enum(&["FULL", "NONE"])),
     f("Comment", STR),
 ];

@@ -1,4 +1,4 @@
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::check::{check_type, check_value, TypeCheck};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::syntax::pointer_push;
@@ -60,16 +60,23 @@ impl Rule for InvalidFieldValue {
                     continue;
                 };
                 let name = &m.key.text;
-                out.push(
-                    META.diagnostic(
+                let mut d = META
+                    .diagnostic(
                         m.value.span,
                         format!("`{name}` in {} {}", site.describe, p.message),
                     )
                     .label("invalid value")
-                    .note(format!("Step Functions rejects this value of `{name}`"))
                     .help(p.help)
-                    .pointer(pointer_push(site.pointer, name)),
-                );
+                    .pointer(pointer_push(site.pointer, name));
+                if name == "ErrorEquals" {
+                    // The specification requires a non-empty array, but AWS-validated LocalStack templates create
+                    // machines with an empty one: certainly a mistake (it matches no error), maybe not a rejection.
+                    d.severity = Severity::Warning;
+                    d = d.note("an empty `ErrorEquals` matches no error, so this retrier or catcher never applies");
+                } else {
+                    d = d.note(format!("Step Functions rejects this value of `{name}`"));
+                }
+                out.push(d);
             }
         }
     }

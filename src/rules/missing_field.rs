@@ -44,6 +44,13 @@ impl Rule for MissingField {
         let Some(model) = ctx.model else { return };
         for site in model.sites() {
             let has = |name: &str| site.node.member(name).is_some();
+            if site
+                .members()
+                .iter()
+                .any(|m| crate::model::check::is_placeholder_key(&m.key.text))
+            {
+                continue; // a templated key: the object's shape is unknown
+            }
             if site.kind == ObjectKind::UnknownState {
                 if !has("Type") {
                     out.push(

@@ -49,7 +49,7 @@ impl Rule for UnknownField {
             let spec = site.spec();
             for m in site.members() {
                 let name = m.key.text.as_str();
-                if spec.field(name).is_some() {
+                if spec.field(name).is_some() || crate::model::check::is_placeholder_key(name) {
                     continue;
                 }
                 let mut d = META
