@@ -77,6 +77,7 @@ pub fn check_type<'a>(spec: &FieldSpec, node: &'a Node, ql: QueryLanguage) -> Ty
         | ValueKind::Enum(_)
         | ValueKind::Path
         | ValueKind::Timestamp
+        | ValueKind::MapLabel
         | ValueKind::Version => node.as_str().is_some(),
         ValueKind::PathOrNull => matches!(node.value, Value::String(_) | Value::Null),
         ValueKind::Integer { .. } => node.as_number().is_some_and(|n| n.is_integer),
@@ -229,6 +230,29 @@ pub fn check_value(spec: &FieldSpec, node: &Node, ql: QueryLanguage) -> Option<V
             }
             None
         }
+        ValueKind::MapLabel => {
+            let s = node.as_str()?;
+            if has_placeholder(s) {
+                return None;
+            }
+            let len = s.chars().count();
+            if len == 0 || len > 40 {
+                return problem(
+                    format!("must have 1 to 40 characters, found {len}"),
+                    "use a short label such as `ProcessOrders`".into(),
+                );
+            }
+            if let Some(c) = s.chars().find(|c| is_forbidden_label_char(*c)) {
+                return problem(
+                    format!(
+                        "contains the character `{}`, which labels cannot contain",
+                        c.escape_debug()
+                    ),
+                    "use letters, digits, `-` and `_` only".into(),
+                );
+            }
+            None
+        }
         ValueKind::True => {
             if node.as_bool() == Some(false) {
                 return problem(
@@ -249,6 +273,37 @@ pub fn check_value(spec: &FieldSpec, node: &Node, ql: QueryLanguage) -> Option<V
         }
         _ => None,
     }
+}
+
+/// Characters AWS does not allow in names and Map Run labels: whitespace, brackets, wildcards, special
+/// characters and control characters.
+fn is_forbidden_label_char(c: char) -> bool {
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(
+            c,
+            '<' | '>'
+                | '{'
+                | '}'
+                | '['
+                | ']'
+                | '?'
+                | '*'
+                | '"'
+                | '#'
+                | '%'
+                | '\\'
+                | '^'
+                | '|'
+                | '~'
+                | '`'
+                | '$'
+                | '&'
+                | ','
+                | ';'
+                | ':'
+                | '/'
+        )
 }
 
 fn fmt_num(v: f64) -> String {

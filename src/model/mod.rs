@@ -600,6 +600,18 @@ fn state_sites<'m>(st: &'m State<'_>, out: &mut Vec<Site<'m>>) {
             );
         }
     }
+    if let Some(f) = &st.credentials {
+        let desc = format!("Credentials of {who}");
+        push_site(
+            out,
+            ObjectKind::Credentials,
+            f.node,
+            &f.pointer,
+            st,
+            desc,
+            Some(f.key),
+        );
+    }
     if let Some(r) = &st.item_reader {
         let f = &r.field;
         push_site(

@@ -44,6 +44,8 @@ pub enum ValueKind {
     PathOrNull,
     /// An RFC 3339 timestamp string (uppercase `T` and `Z`).
     Timestamp,
+    /// A Map Run label: 1 to 40 characters, no whitespace, brackets, wildcards or special characters.
+    MapLabel,
     /// The ASL version: `"1.0"`.
     Version,
     /// Any JSON value.
@@ -66,6 +68,7 @@ impl ValueKind {
             ValueKind::Path => "a path string",
             ValueKind::PathOrNull => "a path string or null",
             ValueKind::Timestamp => "an RFC 3339 timestamp string",
+            ValueKind::MapLabel => "a string",
             ValueKind::Any => "any JSON value",
         }
     }
@@ -178,6 +181,8 @@ pub enum ObjectKind {
     /// A rule inside `And`, `Or` or `Not`.
     NestedChoiceRule,
     ProcessorConfig,
+    /// A Task's `Credentials`.
+    Credentials,
     ItemReader,
     ReaderConfig,
     ItemBatcher,
@@ -342,7 +347,7 @@ const MAP: &[FieldSpec] = &[
     f("ToleratedFailurePercentagePath", PATH).jp("ToleratedFailurePercentage"),
     f("ToleratedFailureCount", INT0).expr(),
     f("ToleratedFailureCountPath", PATH).jp("ToleratedFailureCount"),
-    f("Label", STR),
+    f("Label", ValueKind::MapLabel),
 ];
 
 const NEXT_OR_END: Required = Required {
@@ -531,6 +536,8 @@ const NESTED_CONDITION_REQ: Required = Required {
     fields: CONDITION_FIELDS,
     what: "a condition (a comparison operator such as `StringEquals`, `And`, `Or` or `Not`)",
 };
+
+const CREDENTIALS: &[FieldSpec] = &[f("RoleArn", STR).expr(), f("RoleArn.$", PATH).jp("RoleArn")];
 
 // ---- Map configuration ----
 
@@ -826,6 +833,15 @@ pub static SPECS: &[ObjectSpec] = &[
         fields: &[RESULT_WRITER],
         required: &[],
         exclusive: &[&["Parameters", "Arguments"]],
+    },
+    ObjectSpec {
+        kind: ObjectKind::Credentials,
+        fields: &[CREDENTIALS],
+        required: &[Required {
+            fields: &["RoleArn", "RoleArn.$"],
+            what: "`RoleArn`",
+        }],
+        exclusive: &[&["RoleArn", "RoleArn.$"]],
     },
     ObjectSpec {
         kind: ObjectKind::WriterConfig,

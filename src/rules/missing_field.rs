@@ -1,4 +1,4 @@
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::spec::ObjectKind;
 use crate::model::QueryLanguage;
 use crate::rules::{Context, Rule, RuleMeta};
@@ -74,15 +74,18 @@ impl Rule for MissingField {
                 } else {
                     req.what
                 };
-                out.push(
-                    META.diagnostic(site.anchor(), format!("missing {what} in {}", site.describe))
-                        .label(format!("requires {what}"))
-                        .note(format!(
-                            "the Amazon States Language requires {what} here; Step Functions rejects the definition without it"
-                        ))
-                        .help(format!("add {what}"))
-                        .pointer(site.pointer),
-                );
+                let mut d = META
+                    .diagnostic(site.anchor(), format!("missing {what} in {}", site.describe))
+                    .label(format!("requires {what}"))
+                    .note(format!(
+                        "the Amazon States Language requires {what} here; Step Functions rejects the definition without it"
+                    ))
+                    .help(format!("add {what}"))
+                    .pointer(site.pointer);
+                if site.kind == ObjectKind::Credentials {
+                    d.severity = Severity::Warning;
+                }
+                out.push(d);
             }
             // Requirements that depend on another field.
             if matches!(
