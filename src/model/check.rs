@@ -172,7 +172,7 @@ pub fn check_value(spec: &FieldSpec, node: &Node, ql: QueryLanguage) -> Option<V
                 return None;
             }
             problem(
-                format!("must be \"1.0\", found `{s}`"),
+                format!("must be `1.0`, found `{s}`"),
                 "write `\"Version\": \"1.0\"` or remove the field".into(),
             )
         }
@@ -182,7 +182,7 @@ pub fn check_value(spec: &FieldSpec, node: &Node, ql: QueryLanguage) -> Option<V
                 return None;
             }
             problem(
-                format!("`{s}` is not an RFC 3339 timestamp"),
+                format!("must be an RFC 3339 timestamp, found `{s}`"),
                 "write the timestamp like `2026-01-31T12:00:00Z` (uppercase `T` and `Z`, or an offset such as `+01:00`)"
                     .into(),
             )
@@ -244,10 +244,7 @@ pub fn check_value(spec: &FieldSpec, node: &Node, ql: QueryLanguage) -> Option<V
             }
             if let Some(c) = s.chars().find(|c| is_forbidden_label_char(*c)) {
                 return problem(
-                    format!(
-                        "contains the character `{}`, which labels cannot contain",
-                        c.escape_debug()
-                    ),
+                    format!("cannot contain {}", describe_char(c)),
                     "use letters, digits, `-` and `_` only".into(),
                 );
             }
@@ -304,6 +301,14 @@ fn is_forbidden_label_char(c: char) -> bool {
                 | ':'
                 | '/'
         )
+}
+
+fn describe_char(c: char) -> String {
+    if c.is_whitespace() || c.is_control() {
+        format!("U+{:04X} (whitespace or control character)", c as u32)
+    } else {
+        format!("`{c}`")
+    }
 }
 
 fn fmt_num(v: f64) -> String {

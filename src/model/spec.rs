@@ -530,11 +530,11 @@ pub const CONDITION_FIELDS: &[&str] = &[
 ];
 const CONDITION_REQ: Required = Required {
     fields: CONDITION_FIELDS,
-    what: "a condition (a comparison operator such as `StringEquals`, `And`, `Or`, `Not`, or `Condition`)",
+    what: "a comparison operator, `And`, `Or`, `Not` or `Condition`",
 };
 const NESTED_CONDITION_REQ: Required = Required {
     fields: CONDITION_FIELDS,
-    what: "a condition (a comparison operator such as `StringEquals`, `And`, `Or` or `Not`)",
+    what: "a comparison operator, `And`, `Or` or `Not`",
 };
 
 const CREDENTIALS: &[FieldSpec] = &[f("RoleArn", STR).expr(), f("RoleArn.$", PATH).jp("RoleArn")];
