@@ -64,3 +64,20 @@ impl Rule for DuplicateStateName {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::SourceKind;
+
+    #[test]
+    fn nested_duplicate_points_at_both() {
+        let text = r#"{"StartAt":"M","States":{"M":{"Type":"Map","ItemProcessor":{"StartAt":"M","States":{"M":{"Type":"Succeed"}}},"End":true}}}"#;
+        let d: Vec<_> = crate::lint::lint_source("t", text, SourceKind::Json)
+            .into_iter()
+            .filter(|d| d.rule.code == super::META.code)
+            .collect();
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].pointer, "/States/M/ItemProcessor/States/M");
+        assert!(d[0].secondary[0].span.start < d[0].span().start);
+    }
+}

@@ -85,3 +85,21 @@ impl Rule for ExclusiveFields {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::SourceKind;
+
+    #[test]
+    fn primary_on_second_secondary_on_first() {
+        let text = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true,"Next":"A"}}}"#;
+        let d: Vec<_> = crate::lint::lint_source("t", text, SourceKind::Json)
+            .into_iter()
+            .filter(|d| d.rule.code == super::META.code)
+            .collect();
+        assert_eq!(d.len(), 1);
+        assert_eq!(&text[d[0].span().range()], "\"Next\"");
+        assert_eq!(&text[d[0].secondary[0].span.range()], "\"End\"");
+        assert_eq!(d[0].pointer, "/States/A/Next");
+    }
+}

@@ -158,3 +158,51 @@ fn quoted_number_hint(kind: ValueKind, node: &Node) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::Diagnostic;
+    use crate::syntax::SourceKind;
+
+    fn findings(text: &str, kind: SourceKind) -> Vec<Diagnostic> {
+        crate::lint::lint_source("t", text, kind)
+            .into_iter()
+            .filter(|d| d.rule.code == super::META.code)
+            .collect()
+    }
+
+    #[test]
+    fn placeholders_tags_and_intrinsics_are_unknown_values_of_any_type() {
+        let json = r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":{"Fn::GetAtt":["F","Arn"]},
+            "TimeoutSeconds":"${Timeout}","Retry":"${Retry}","End":true}}}"#;
+        assert!(findings(json, SourceKind::Json).is_empty());
+        let yaml = "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: !GetAtt F.Arn\n    TimeoutSeconds: !Ref T\n    End: true\n";
+        assert!(findings(yaml, SourceKind::Yaml).is_empty());
+    }
+
+    #[test]
+    fn jsonata_expressions_only_where_accepted() {
+        let ok = r#"{"QueryLanguage":"JSONata","StartAt":"W","States":{"W":{"Type":"Wait","Seconds":"{% $x %}","End":true}}}"#;
+        assert!(findings(ok, SourceKind::Json).is_empty());
+        // The same string in a JSONPath state is a type error.
+        let bad =
+            r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Seconds":"{% $x %}","End":true}}}"#;
+        let d = findings(bad, SourceKind::Json);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].pointer, "/States/W/Seconds");
+        assert!(
+            d[0].message.contains("must be an integer, found string"),
+            "{}",
+            d[0].message
+        );
+    }
+
+    #[test]
+    fn wrong_element_is_pointed_at() {
+        let text = r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"r","Retry":[{"ErrorEquals":["x",3]}],"End":true}}}"#;
+        let d = findings(text, SourceKind::Json);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].pointer, "/States/A/Retry/0/ErrorEquals/1");
+        assert_eq!(&text[d[0].span().range()], "3");
+    }
+}

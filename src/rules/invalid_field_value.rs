@@ -81,3 +81,49 @@ impl Rule for InvalidFieldValue {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::{Diagnostic, Severity};
+    use crate::syntax::SourceKind;
+
+    fn findings(text: &str) -> Vec<Diagnostic> {
+        crate::lint::lint_source("t", text, SourceKind::Json)
+            .into_iter()
+            .filter(|d| d.rule.code == super::META.code)
+            .collect()
+    }
+
+    #[test]
+    fn ranges_enums_and_formats() {
+        let text = r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"r","HeartbeatSeconds":0,
+            "Retry":[{"ErrorEquals":["x"],"MaxDelaySeconds":0,"JitterStrategy":"SOME"}],"Next":"W"},
+            "W":{"Type":"Wait","Timestamp":"2026-02-30T00:00:00Z","End":true}}}"#;
+        let d = findings(text);
+        let ptrs: Vec<&str> = d.iter().map(|d| d.pointer.as_str()).collect();
+        assert_eq!(
+            ptrs,
+            [
+                "/States/A/HeartbeatSeconds",
+                "/States/A/Retry/0/MaxDelaySeconds",
+                "/States/A/Retry/0/JitterStrategy",
+                "/States/W/Timestamp"
+            ]
+        );
+    }
+
+    #[test]
+    fn placeholders_pass_enum_and_format_checks() {
+        let text = r#"{"StartAt":"W","States":{"W":{"Type":"Wait","Timestamp":"${Date}T00:00:00Z","Next":"M"},
+            "M":{"Type":"Map","ItemProcessor":{"ProcessorConfig":{"Mode":"${Mode}"},"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}"#;
+        assert!(findings(text).is_empty());
+    }
+
+    #[test]
+    fn empty_error_equals_is_a_warning() {
+        let text = r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"r","Catch":[{"ErrorEquals":[],"Next":"A"}],"End":true}}}"#;
+        let d = findings(text);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].severity, Severity::Warning);
+    }
+}

@@ -80,3 +80,35 @@ impl Rule for InvalidStateName {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::SourceKind;
+
+    fn count(name: &str) -> usize {
+        let text = format!(
+            r#"{{"StartAt":{n},"States":{{{n}:{{"Type":"Succeed"}}}}}}"#,
+            n = serde_json::Value::String(name.to_string())
+        );
+        crate::lint::lint_source("t", &text, SourceKind::Json)
+            .iter()
+            .filter(|d| d.rule.code == super::META.code)
+            .count()
+    }
+
+    #[test]
+    fn punctuation_is_fine_but_empty_long_and_control_are_not() {
+        for ok in [
+            "Is Ready?",
+            "Report: Done",
+            "Create/Update",
+            "1:1 mapping",
+            &"é".repeat(80),
+        ] {
+            assert_eq!(count(ok), 0, "{ok}");
+        }
+        for bad in ["", "a\u{7}b", &"x".repeat(81)] {
+            assert_eq!(count(bad), 1, "{bad:?}");
+        }
+    }
+}

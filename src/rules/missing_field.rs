@@ -125,3 +125,50 @@ impl Rule for MissingField {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::SourceKind;
+
+    fn messages(text: &str) -> Vec<String> {
+        crate::lint::lint_source("t", text, SourceKind::Json)
+            .into_iter()
+            .filter(|d| d.rule.code == super::META.code)
+            .map(|d| d.message)
+            .collect()
+    }
+
+    #[test]
+    fn required_fields_by_kind() {
+        assert_eq!(
+            messages(r#"{"States":{}}"#),
+            ["missing `StartAt` in the state machine"]
+        );
+        assert_eq!(
+            messages(
+                r#"{"QueryLanguage":"JSONata","StartAt":"C","States":{"C":{"Type":"Choice","Choices":[{"Next":"C"}]}}}"#
+            ),
+            ["missing `Condition` in choice rule #1 of Choice state `C`"]
+        );
+        assert_eq!(
+            messages(
+                r#"{"StartAt":"M","States":{"M":{"Type":"Map","ItemReader":{"ReaderConfig":{"CSVHeaderLocation":"GIVEN"},"Resource":"r"},"Iterator":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}"#
+            ),
+            ["missing `CSVHeaders` in ReaderConfig of Map state `M`"]
+        );
+    }
+
+    #[test]
+    fn non_object_documents_give_nothing() {
+        for text in [
+            "[]",
+            "3",
+            "\"x\"",
+            "{\"StartAt\":\"A\",\"States\":[]}",
+            "{\"StartAt\":\"A\",\"States\":{\"A\":7}}",
+        ] {
+            let _ = messages(text);
+        }
+        assert!(messages("[1,2]").is_empty());
+    }
+}

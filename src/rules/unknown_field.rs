@@ -145,3 +145,51 @@ fn allowed_list(spec: &spec::ObjectSpec) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::{Applicability, Diagnostic};
+    use crate::syntax::SourceKind;
+
+    fn findings(text: &str, kind: SourceKind) -> Vec<Diagnostic> {
+        crate::lint::lint_source("t", text, kind)
+            .into_iter()
+            .filter(|d| d.rule.code == super::META.code)
+            .collect()
+    }
+
+    #[test]
+    fn typo_gets_unsafe_rename_and_case_gets_safe_rename() {
+        let text = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Nxt":"B","resultpath":"$.x","End":true},"B":{"Type":"Succeed"}}}"#;
+        let d = findings(text, SourceKind::Json);
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert_eq!(d[0].message, "unknown field `Nxt` in Pass state `A`");
+        assert_eq!(d[0].pointer, "/States/A/Nxt");
+        let fix = d[0].fix.as_ref().expect("a fix");
+        assert_eq!(fix.applicability, Applicability::Unsafe);
+        assert_eq!(fix.edits[0].replacement, "\"Next\"");
+        assert_eq!(&text[fix.edits[0].span.range()], "\"Nxt\"");
+        let fix = d[1].fix.as_ref().expect("a fix");
+        assert_eq!(fix.applicability, Applicability::Safe);
+        assert_eq!(fix.edits[0].replacement, "\"ResultPath\"");
+    }
+
+    #[test]
+    fn yaml_rename_keeps_bare_keys_and_pointer_escapes_names() {
+        let text = "StartAt: a/b\nStates:\n  a/b:\n    Type: Pass\n    Nex: x\n";
+        let d = findings(text, SourceKind::Yaml);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].pointer, "/States/a~1b/Nex");
+        assert_eq!(
+            d[0].fix.as_ref().map(|f| f.edits[0].replacement.as_str()),
+            Some("Next")
+        );
+    }
+
+    #[test]
+    fn payload_templates_and_placeholder_keys_are_not_checked() {
+        let text = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"Whatever":1},"Result":{"Nxt":2},"End":true},
+            "C":{"Type":"Choice","Choices":[{"Variable":"$.x","%OPERATOR%":1,"Next":"A"}]}}}"#;
+        assert!(findings(text, SourceKind::Json).is_empty());
+    }
+}

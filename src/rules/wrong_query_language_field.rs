@@ -114,3 +114,28 @@ impl Rule for WrongQueryLanguageField {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::Severity;
+    use crate::syntax::SourceKind;
+
+    #[test]
+    fn fields_and_nested_jsonpath_states() {
+        let text = r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{
+            "A":{"Type":"Pass","InputPath":"$.x","Next":"M"},
+            "M":{"Type":"Map","ItemProcessor":{"StartAt":"B","States":{"B":{"Type":"Pass","QueryLanguage":"JSONPath","End":true}}},"End":true}}}"#;
+        let d: Vec<_> = crate::lint::lint_source("t", text, SourceKind::Json)
+            .into_iter()
+            .filter(|d| d.rule.code == super::META.code)
+            .collect();
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert_eq!(d[0].pointer, "/States/A/InputPath");
+        assert_eq!(d[0].severity, Severity::Error);
+        assert_eq!(
+            d[1].pointer,
+            "/States/M/ItemProcessor/States/B/QueryLanguage"
+        );
+        assert_eq!(d[1].severity, Severity::Warning);
+    }
+}
