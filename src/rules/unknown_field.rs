@@ -1,5 +1,6 @@
 use crate::diagnostics::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::model::spec::{self, ObjectKind, SPECS};
+use crate::model::QueryLanguage;
 use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
 use crate::syntax::{pointer_push, Key};
 
@@ -70,9 +71,11 @@ impl Rule for UnknownField {
                         allowed_list(spec)
                     ));
                 }
-                if site.kind == ObjectKind::Credentials {
-                    // AWS rejects them (LocalStack's AWS-validated tests), but spec-based validators accept
-                    // free-form Credentials: a warning until confirmed.
+                if site.kind == ObjectKind::Credentials
+                    && site.query_language == QueryLanguage::JsonPath
+                {
+                    // AWS rejects this in JSONata states (recorded); for JSONPath, spec-based validators accept
+                    // free-form Credentials and no AWS record exists yet: a warning until confirmed.
                     d.severity = Severity::Warning;
                 }
                 out.push(d);
