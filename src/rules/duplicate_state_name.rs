@@ -4,8 +4,9 @@ use std::collections::HashMap;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a state whose name is already used by another state anywhere in the state machine, nested
-    /// scopes included (Parallel branches, Map item processors). Two states with the same name in the same
+    /// Reports a state whose name is already used by another state anywhere in the state machine.
+    ///
+    /// Nested scopes are included (Parallel branches, Map item processors). Two states with the same name in the same
     /// `States` object are a duplicate key, reported by `duplicate-key`.
     ///
     /// ## Why is this bad?

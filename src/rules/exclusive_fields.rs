@@ -4,7 +4,9 @@ use crate::syntax::pointer_push;
 
 declare_rule! {
     /// ## What it does
-    /// Reports two fields that cannot be used together in the same object: `Next` and `End`, a field and its
+    /// Reports two fields that cannot be used together in the same object.
+    ///
+    /// For example `Next` and `End`, a field and its
     /// `...Path` form (`TimeoutSeconds` and `TimeoutSecondsPath`, `Error` and `ErrorPath`, `MaxConcurrency` and
     /// `MaxConcurrencyPath`, ...), more than one Wait duration (`Seconds`, `SecondsPath`, `Timestamp`,
     /// `TimestampPath`), `ItemProcessor` and `Iterator`, `ItemSelector` and `Parameters` on a Map, `Items` and

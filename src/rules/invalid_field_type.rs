@@ -7,7 +7,9 @@ use crate::syntax::{pointer_push, Node};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a field whose value has the wrong JSON type: `"TimeoutSeconds": "30"`, a `Retry` that is an
+    /// Reports a field whose value has the wrong JSON type.
+    ///
+    /// For example `"TimeoutSeconds": "30"`, a `Retry` that is an
     /// object instead of an array, an `ErrorEquals` with a number in it, a state that is not an object, ...
     /// A string that is one whole `${...}` substitution placeholder, and a YAML tag such as `!Ref`, stand for a
     /// value of any type. In JSONata states, fields that take expressions accept a `{% ... %}` string.

@@ -5,7 +5,9 @@ use crate::syntax::pointer_push;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a field whose type is right but whose value the Amazon States Language does not allow: a `Type`
+    /// Reports a field whose value is out of range, not one of the allowed values, or badly formatted.
+    ///
+    /// For example a `Type`
     /// that is not one of the eight state types, `"Version": "2.0"`, `IntervalSeconds` below 1, a negative
     /// `MaxAttempts`, a `BackoffRate` below 1, `JitterStrategy` other than `FULL`/`NONE`, a non-positive
     /// `TimeoutSeconds`/`HeartbeatSeconds`, a negative `Seconds`, `ToleratedFailurePercentage` outside 0–100, a

@@ -7,6 +7,7 @@ pub const MAX_STATE_NAME_CHARS: usize = 80;
 declare_rule! {
     /// ## What it does
     /// Reports a state name that is empty, longer than 80 characters, or contains control characters.
+    ///
     /// Spaces and punctuation are fine: `Is Ready?`, `Report: Done`, `Create/Update` are valid state names.
     ///
     /// ## Why is this bad?

@@ -6,8 +6,9 @@ use crate::syntax::pointer_push;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a state, the state machine, or a nested object (retrier, catcher, choice rule, `ItemReader`, ...)
-    /// that lacks a field the Amazon States Language requires there: `StartAt` and `States`, a state's `Type`,
+    /// Reports an object that lacks a field the Amazon States Language requires there.
+    ///
+    /// Checked: the state machine and every state, retrier, catcher, choice rule, `ItemReader`, ...: `StartAt` and `States`, a state's `Type`,
     /// a Task's `Resource`, `Next` or `End`, a Choice's `Choices`, a Wait's duration, a Map's `ItemProcessor`,
     /// a catcher's `ErrorEquals` and `Next`, a choice rule's condition, ...
     ///

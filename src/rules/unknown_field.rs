@@ -6,7 +6,9 @@ use crate::syntax::{pointer_push, Key};
 
 declare_rule! {
     /// ## What it does
-    /// Reports a field that the Amazon States Language does not define for the object it is in: a misspelt
+    /// Reports a field that the Amazon States Language does not define for the object it is in.
+    ///
+    /// For example a misspelt
     /// field (`Nxt`, `resultPath`), a field of another state type (`Resource` in a Pass state), or a field of
     /// another object (`MaxAttempts` in a catcher). Payload templates (`Parameters`, `Arguments`, `Output`,
     /// `Assign`, `Result`, `ItemSelector`, ...) are free-form and never checked.

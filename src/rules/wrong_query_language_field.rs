@@ -6,7 +6,9 @@ use crate::syntax::pointer_push;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a field of the other query language: a JSONPath-only field (`InputPath`, `Parameters`,
+    /// Reports a field that the state's query language does not allow.
+    ///
+    /// That is a JSONPath-only field (`InputPath`, `Parameters`,
     /// `ResultSelector`, `ResultPath`, `OutputPath`, every `...Path` field, `Result`, the choice rule operators and
     /// `Variable`) in a JSONata state, or a JSONata-only field (`Arguments`, `Output`, `Items`, `Condition`) in a
     /// JSONPath state. Also reports a state that sets `"QueryLanguage": "JSONPath"` in a JSONata state machine.
