@@ -476,9 +476,11 @@ const RULE_COMMON: &[FieldSpec] = &[
     f("Comment", STR),
 ];
 const RULE_TOP: &[FieldSpec] = &[
-    f("Condition", ValueKind::Any).jn("Variable").expr(),
+    f("Condition", ValueKind::Any)
+        .jn("`Variable` with a comparison operator")
+        .expr(),
     f("Next", STR),
-    f("Output", ValueKind::Any).jn("OutputPath"),
+    f("Output", ValueKind::Any).jn("the Choice state's `OutputPath`"),
     f("Assign", OBJ),
 ];
 
@@ -528,12 +530,15 @@ pub const CONDITION_FIELDS: &[&str] = &[
     "Not",
     "Condition",
 ];
+/// [`CONDITION_FIELDS`] without `Condition` (nested rules exist only in JSONPath).
+pub const NESTED_CONDITION_FIELDS: &[&str] =
+    CONDITION_FIELDS.split_at(CONDITION_FIELDS.len() - 1).0;
 const CONDITION_REQ: Required = Required {
     fields: CONDITION_FIELDS,
     what: "a comparison operator, `And`, `Or`, `Not` or `Condition`",
 };
 const NESTED_CONDITION_REQ: Required = Required {
-    fields: CONDITION_FIELDS,
+    fields: NESTED_CONDITION_FIELDS,
     what: "a comparison operator, `And`, `Or` or `Not`",
 };
 
@@ -796,7 +801,7 @@ pub static SPECS: &[ObjectSpec] = &[
         kind: ObjectKind::NestedChoiceRule,
         fields: &[RULE_COMMON, COMPARISONS],
         required: &[NESTED_CONDITION_REQ],
-        exclusive: &[CONDITION_FIELDS],
+        exclusive: &[NESTED_CONDITION_FIELDS],
     },
     ObjectSpec {
         kind: ObjectKind::ProcessorConfig,

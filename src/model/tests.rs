@@ -192,3 +192,105 @@ fn deep_choice_rules_do_not_overflow() {
     let n = handle.ok().and_then(|h| h.join().ok()).unwrap_or(0);
     assert!(n > 100 && n < 400, "{n}");
 }
+
+#[test]
+fn deeply_nested_scopes_from_text_do_not_overflow() {
+    // As deep as the parsers allow (and deeper): Map in Map in Map ..., linted on a normal test thread.
+    for levels in [40, 90, 200] {
+        let mut def = r#"{"Type":"Pass","End":true}"#.to_string();
+        for i in 0..levels {
+            def = format!(
+                r#"{{"Type":"Map","ItemProcessor":{{"StartAt":"S{i}","States":{{"S{i}":{def}}}}},"End":true}}"#
+            );
+        }
+        let text = format!(r#"{{"StartAt":"Top","States":{{"Top":{def}}}}}"#);
+        let diags =
+            crate::lint::lint_source("deep.asl.json", &text, crate::syntax::SourceKind::Json);
+        let parsed = crate::syntax::parse(&text, crate::syntax::SourceKind::Json);
+        if let Some(root) = parsed.root.as_ref() {
+            let d = build(root);
+            assert!(d.states().len() <= levels + 1);
+            assert!(!d.states().is_empty());
+        }
+        // Whatever the parser kept, the schema rules report no error on a valid (if deep) machine.
+        assert!(
+            !diags.iter().any(|d| d.rule.code.starts_with("ASL1")),
+            "{levels}: {:?}",
+            diags.iter().map(|d| &d.message).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn spec_table_is_consistent() {
+    use spec::{Lang, SPECS};
+    for s in SPECS {
+        let mut names: Vec<&str> = s.all_fields().map(|f| f.name).collect();
+        let n = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), n, "{:?} lists a field twice", s.kind);
+        for group in s.exclusive {
+            for f in group.iter() {
+                assert!(
+                    s.field(f).is_some(),
+                    "{:?}: exclusive `{f}` is not a field",
+                    s.kind
+                );
+            }
+        }
+        for req in s.required {
+            for f in req.fields {
+                assert!(
+                    s.field(f).is_some(),
+                    "{:?}: required `{f}` is not a field",
+                    s.kind
+                );
+            }
+        }
+        for f in s.all_fields() {
+            let instead = match f.lang {
+                Lang::Both => continue,
+                Lang::JsonPathOnly { instead } | Lang::JsonataOnly { instead } => instead,
+            };
+            // A plain field name must be a field of the same object allowed in the other language.
+            if instead.bytes().all(|b| b.is_ascii_alphanumeric())
+                && s.kind != ObjectKind::NestedChoiceRule
+            {
+                let other = s.field(instead);
+                assert!(
+                    other.is_some(),
+                    "{:?}: `{}` suggests unknown `{instead}`",
+                    s.kind,
+                    f.name
+                );
+                assert_ne!(
+                    other.map(|o| o.lang),
+                    Some(f.lang),
+                    "{:?}: `{}` suggests `{instead}`",
+                    s.kind,
+                    f.name
+                );
+            }
+        }
+    }
+    // Every object kind has a spec.
+    for k in [
+        ObjectKind::TopLevel,
+        ObjectKind::Task,
+        ObjectKind::Credentials,
+        ObjectKind::WriterConfig,
+    ] {
+        assert_eq!(spec::spec(k).kind, k);
+    }
+}
+
+#[test]
+fn nested_condition_fields_drop_only_condition() {
+    assert_eq!(
+        spec::NESTED_CONDITION_FIELDS.len() + 1,
+        spec::CONDITION_FIELDS.len()
+    );
+    assert!(!spec::NESTED_CONDITION_FIELDS.contains(&"Condition"));
+    assert_eq!(spec::CONDITION_FIELDS.last(), Some(&"Condition"));
+}
