@@ -191,6 +191,43 @@ pub struct Comparison<'a> {
     pub is_path: bool,
 }
 
+/// The operand of a comparison, typed by the operator's kind.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Operand<'a> {
+    String(&'a str),
+    Number(f64),
+    Bool(bool),
+    /// The operand of a `Timestamp...` operator (validity is checked by `invalid-field-value`).
+    Timestamp(&'a str),
+    /// The path operand of a `...Path` operator.
+    Path(&'a str),
+    /// Wrong type for the operator, or an unknown value (placeholder, YAML tag).
+    Invalid,
+}
+
+impl<'a> Comparison<'a> {
+    /// The schema entry of the operator.
+    pub fn spec(&self) -> Option<&'static spec::FieldSpec> {
+        spec::COMPARISONS.iter().find(|c| c.name == self.operator)
+    }
+    /// The operand, typed by the operator.
+    pub fn operand(&self) -> Operand<'a> {
+        let n: &'a Node = self.field.node;
+        match self.spec().map(|s| s.kind) {
+            Some(spec::ValueKind::Path) => n.as_str().map_or(Operand::Invalid, Operand::Path),
+            Some(spec::ValueKind::String) => n.as_str().map_or(Operand::Invalid, Operand::String),
+            Some(spec::ValueKind::Timestamp) => {
+                n.as_str().map_or(Operand::Invalid, Operand::Timestamp)
+            }
+            Some(spec::ValueKind::Number { .. }) => n
+                .as_number()
+                .map_or(Operand::Invalid, |x| Operand::Number(x.value)),
+            Some(spec::ValueKind::Boolean) => n.as_bool().map_or(Operand::Invalid, Operand::Bool),
+            _ => Operand::Invalid,
+        }
+    }
+}
+
 /// A choice rule: a top-level element of `Choices` or a rule nested in `And`, `Or`, `Not`.
 #[derive(Debug, Clone)]
 pub struct ChoiceRule<'a> {
@@ -427,6 +464,19 @@ impl Site<'_> {
 }
 
 impl<'a> Definition<'a> {
+    /// The top-level `Comment`.
+    pub fn comment(&self) -> Option<&Field<'a, &'a str>> {
+        self.scope.comment.as_ref()
+    }
+    /// The top-level `StartAt`.
+    pub fn start_at(&self) -> Option<&Field<'a, &'a str>> {
+        self.scope.start_at.as_ref()
+    }
+    /// The top-level states, in source order.
+    pub fn top_states(&self) -> &[State<'a>] {
+        &self.scope.states
+    }
+
     /// Every scope, depth-first in source order, the machine first.
     pub fn scopes<'m>(&'m self) -> Vec<ScopeRef<'m, 'a>> {
         let mut out = Vec::new();

@@ -294,3 +294,81 @@ fn nested_condition_fields_drop_only_condition() {
     assert!(!spec::NESTED_CONDITION_FIELDS.contains(&"Condition"));
     assert_eq!(spec::CONDITION_FIELDS.last(), Some(&"Condition"));
 }
+
+#[test]
+fn choice_rules_retriers_and_catchers_are_typed() {
+    let root = tree(&serde_json::json!({
+        "Comment": "c", "StartAt": "C",
+        "States": {
+            "C": {"Type": "Choice", "Choices": [
+                {"And": [
+                    {"Variable": "$.a", "NumericGreaterThanEquals": 1.5},
+                    {"Not": {"Variable": "$.b", "StringEqualsPath": "$.c"}}
+                ], "Next": "T"},
+                {"Variable": "$.t", "TimestampLessThan": "2026-01-01T00:00:00Z", "BooleanEquals": "x", "Next": "T"}
+            ], "Default": "T"},
+            "T": {"Type": "Task", "Resource": "r", "End": true,
+                  "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 0, "BackoffRate": 1.5, "JitterStrategy": "FULL"}],
+                  "Catch": [{"ErrorEquals": ["E"], "Next": "C", "ResultPath": null}]}
+        }
+    }));
+    let d = build(&root);
+    assert_eq!(d.comment().and_then(|c| c.value), Some("c"));
+    assert_eq!(d.start_at().and_then(|c| c.value), Some("C"));
+    assert_eq!(d.top_states().len(), 2);
+    let c = d.state("C").expect("C");
+    let first = &c.choices[0];
+    assert_eq!(first.and_rules.len(), 2);
+    assert_eq!(
+        first.and_rules[0].comparisons[0].operand(),
+        Operand::Number(1.5)
+    );
+    let not = first.and_rules[1].not_rule.as_ref().expect("Not");
+    assert_eq!(not.comparisons[0].operand(), Operand::Path("$.c"));
+    assert_eq!(not.pointer, "/States/C/Choices/0/And/1/Not");
+    let second = &c.choices[1];
+    assert_eq!(second.comparisons.len(), 2);
+    assert_eq!(
+        second.comparisons[0].operand(),
+        Operand::Timestamp("2026-01-01T00:00:00Z")
+    );
+    assert_eq!(second.comparisons[1].operand(), Operand::Invalid);
+    let t = d.state("T").expect("T");
+    let r = &t.retry[0];
+    assert_eq!(r.max_attempts.as_ref().and_then(|f| f.value), Some(0));
+    assert_eq!(r.backoff_rate.as_ref().and_then(|f| f.value), Some(1.5));
+    assert_eq!(
+        r.error_equals.as_ref().and_then(|f| f.value.clone()),
+        Some(vec!["States.ALL"])
+    );
+    assert_eq!(
+        t.catch[0].result_path.as_ref().and_then(|f| f.value),
+        Some(PathOrNull::Null)
+    );
+    assert_eq!(t.catch[0].pointer, "/States/T/Catch/0");
+    // Sites: top, Choice, 2 rules + 3 nested, Task, retrier, catcher = 10.
+    let kinds: Vec<ObjectKind> = d.sites().iter().map(|s| s.kind).collect();
+    assert_eq!(
+        kinds
+            .iter()
+            .filter(|k| **k == ObjectKind::NestedChoiceRule)
+            .count(),
+        3
+    );
+    assert_eq!(kinds.len(), 10);
+}
+
+#[test]
+fn misplaced_query_language_in_states_applies_to_the_scope() {
+    let root = tree(&serde_json::json!({
+        "StartAt": "A",
+        "States": {"QueryLanguage": "JSONata", "A": {"Type": "Pass", "End": true}}
+    }));
+    let d = build(&root);
+    assert_eq!(d.states().len(), 1);
+    assert!(d.scope.misplaced_query_language.is_some());
+    assert_eq!(
+        d.state("A").map(|s| s.query_language),
+        Some(QueryLanguage::Jsonata)
+    );
+}
