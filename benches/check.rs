@@ -211,6 +211,7 @@ fn generated_definition() -> &'static str {
             .ok()
             .and_then(|v| v["States"].as_object().map(|m| m.len()));
         assert_eq!(states, Some(GENERATED_STATES), "generated definition must be JSON with {GENERATED_STATES} states");
+        eprintln!("generated definition: {GENERATED_STATES} states, {} bytes", s.len());
         s
     })
 }
