@@ -447,3 +447,64 @@ fn invalid_inline_definitions_are_rejected() {
         }
     }
 }
+
+/// Every Choice comparison operator of the ASL is known to the schema, with its `*Path` form (none for
+/// StringMatches), and the Is* tests.
+#[test]
+fn choice_operators_are_complete() {
+    let props = schema()["definitions"]["choiceSubRule"]["properties"]
+        .as_object()
+        .expect("choiceSubRule has properties");
+    let mut expected = vec![
+        "Variable".to_string(),
+        "And".into(),
+        "Or".into(),
+        "Not".into(),
+        "StringMatches".into(),
+    ];
+    for family in ["String", "Numeric", "Timestamp"] {
+        for op in [
+            "Equals",
+            "LessThan",
+            "GreaterThan",
+            "LessThanEquals",
+            "GreaterThanEquals",
+        ] {
+            expected.push(format!("{family}{op}"));
+            expected.push(format!("{family}{op}Path"));
+        }
+    }
+    expected.extend(["BooleanEquals", "BooleanEqualsPath"].map(String::from));
+    expected.extend(
+        [
+            "IsNull",
+            "IsPresent",
+            "IsNumeric",
+            "IsString",
+            "IsBoolean",
+            "IsTimestamp",
+        ]
+        .map(String::from),
+    );
+    for op in &expected {
+        assert!(
+            props.contains_key(op),
+            "Choice operator {op} missing from the schema"
+        );
+    }
+    assert!(
+        !props.contains_key("StringMatchesPath"),
+        "StringMatches has no Path form"
+    );
+    // The top-level rule adds Next, Condition (JSONata), Assign and Output to the same operators.
+    let top = schema()["definitions"]["choiceRule"]["properties"]
+        .as_object()
+        .expect("choiceRule has properties");
+    for key in expected
+        .iter()
+        .map(String::as_str)
+        .chain(["Next", "Condition", "Assign", "Output"])
+    {
+        assert!(top.contains_key(key), "top-level Choice rule lacks {key}");
+    }
+}
