@@ -268,6 +268,9 @@ fn valid_inline_definitions_are_accepted() {
             "Type": "Map", "Items": "{% $states.input.list %}", "MaxConcurrency": "{% $max %}",
             "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}},
             "Output": "{% $states.result %}", "End": true}}}),
+        json!({"StartAt": "M", "States": {"M": {
+            "Type": "Map", "ItemBatcher": "${Batcher}", "End": true,
+            "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Succeed"}}}}}}),
         json!({"StartAt": "T", "States": {"T": {
             "Type": "Task", "Resource": {"Fn::GetAtt": ["Fn", "Arn"]}, "End": true}}}),
         json!({"StartAt": "C", "States": {
@@ -424,6 +427,34 @@ fn invalid_inline_definitions_are_rejected() {
             "ToleratedFailurePercentage": 101,
             "ItemProcessor": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}}}}),
             "/States/A/ToleratedFailurePercentage",
+        ),
+        (
+            "TimeoutSeconds and TimeoutSecondsPath together",
+            task(json!({"TimeoutSeconds": 5, "TimeoutSecondsPath": "$.t"})),
+            "/States/A",
+        ),
+        (
+            "Wait with Seconds and SecondsPath",
+            json!({"StartAt": "A", "States": {"A": {"Type": "Wait", "Seconds": 1, "SecondsPath": "$.s", "End": true}}}),
+            "/States/A",
+        ),
+        (
+            "Fail with Error and ErrorPath",
+            json!({"StartAt": "A", "States": {"A": {"Type": "Fail", "Error": "E", "ErrorPath": "$.e"}}}),
+            "/States/A",
+        ),
+        (
+            "Map with Iterator and ItemProcessor",
+            json!({"StartAt": "A", "States": {"A": {"Type": "Map", "End": true,
+                "Iterator": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}},
+                "ItemProcessor": {"StartAt": "C", "States": {"C": {"Type": "Succeed"}}}}}}),
+            "/States/A",
+        ),
+        (
+            "ItemsPath that is not a path",
+            json!({"StartAt": "A", "States": {"A": {"Type": "Map", "End": true, "ItemsPath": "items",
+                "ItemProcessor": {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}}}}),
+            "/States/A/ItemsPath",
         ),
         (
             "Wait without a duration",
