@@ -814,3 +814,18 @@ fn every_corpus_yaml_file_parses_cleanly() {
         );
     }
 }
+
+#[test]
+fn the_invalid_yaml_rule_documents_itself() {
+    let m = &aslint::rules::invalid_yaml::META;
+    assert_eq!((m.code, m.name), ("ASL002", "invalid-yaml"));
+    for heading in [
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## References",
+    ] {
+        assert!(m.docs.contains(heading), "missing {heading}");
+    }
+    assert!(!m.summary().is_empty() && !m.summary().contains("TODO"));
+}

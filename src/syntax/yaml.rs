@@ -1150,3 +1150,143 @@ fn parse_float(s: &str) -> Option<Number> {
     // Rust's parser accepts every string of this grammar ("1.", ".5", "+1e3").
     float(s.parse::<f64>().ok()?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_convert_characters_to_bytes() {
+        let ascii = Offsets::new("abc");
+        assert!(ascii.table.is_none());
+        assert_eq!(ascii.byte(&Marker::new(2, 1, 2)), 2);
+        assert_eq!(ascii.byte(&Marker::new(99, 1, 99)), 3);
+        let text = "aé😀b";
+        let o = Offsets::new(text);
+        let bytes: Vec<usize> = (0..6).map(|i| o.byte(&Marker::new(i, 1, i))).collect();
+        assert_eq!(bytes, [0, 1, 3, 7, 8, 8]);
+        assert!(bytes.iter().all(|&b| text.is_char_boundary(b)));
+    }
+
+    #[test]
+    fn integers_follow_the_core_schema() {
+        let int = |s| parse_int(s).map(|n| (n.value, n.is_integer));
+        assert_eq!(int("0"), Some((0.0, true)));
+        assert_eq!(int("-12"), Some((-12.0, true)));
+        assert_eq!(int("+7"), Some((7.0, true)));
+        assert_eq!(int("0x1f"), Some((31.0, true)));
+        assert_eq!(int("0o777"), Some((511.0, true)));
+        assert_eq!(int("99999999999999999999"), Some((1e20, true)));
+        for bad in [
+            "", "-", "0x", "0o8", "-0x1", "1_000", "1.0", "0b1", "12a", "٣",
+        ] {
+            assert_eq!(int(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn floats_follow_the_core_schema() {
+        let float = |s| parse_float(s).map(|n| (n.value, n.is_integer));
+        assert_eq!(float("1.5"), Some((1.5, false)));
+        assert_eq!(float(".5"), Some((0.5, false)));
+        assert_eq!(float("-2."), Some((-2.0, false)));
+        assert_eq!(float("1e3"), Some((1000.0, false)));
+        assert_eq!(float("+1.5E-2"), Some((0.015, false)));
+        assert_eq!(float("-.INF"), Some((f64::NEG_INFINITY, false)));
+        assert!(parse_float(".nan").is_some_and(|n| n.value.is_nan()));
+        for bad in [
+            "", ".", "-.", "e3", "1e", "1e+", "1.2.3", "inf", "-.nan", "1,5", "0x1p3",
+        ] {
+            assert!(parse_float(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn plain_scalars_resolve() {
+        assert_eq!(resolve_plain(""), Value::Null);
+        assert_eq!(resolve_plain("~"), Value::Null);
+        assert_eq!(resolve_plain("TRUE"), Value::Bool(true));
+        assert_eq!(resolve_plain("tRue"), Value::String("tRue".into()));
+        assert_eq!(resolve_plain("no"), Value::String("no".into()));
+        assert!(matches!(
+            resolve_plain("3"),
+            Value::Number(Number {
+                is_integer: true,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn core_tags_check_their_value() {
+        assert_eq!(core_scalar("str", "1"), Some(Ok(Value::String("1".into()))));
+        assert!(matches!(core_scalar("int", "x"), Some(Err(_))));
+        assert!(matches!(core_scalar("bool", "yes"), Some(Err(_))));
+        assert!(matches!(core_scalar("map", "a"), Some(Err(_))));
+        assert_eq!(core_scalar("null", "~"), Some(Ok(Value::Null)));
+        assert!(core_scalar("binary", "AAAA").is_none());
+    }
+
+    #[test]
+    fn tags_are_classified() {
+        let tag = |handle: &str, suffix: &str| Tag {
+            handle: handle.into(),
+            suffix: suffix.into(),
+        };
+        assert!(matches!(classify_tag(&tag("!", "Sub")), TagKind::Other(t) if t == "!Sub"));
+        assert!(
+            matches!(classify_tag(&tag("tag:yaml.org,2002:", "int")), TagKind::Core(s) if s == "int")
+        );
+        assert!(
+            matches!(classify_tag(&tag("", "tag:yaml.org,2002:str")), TagKind::Core(s) if s == "str")
+        );
+        assert!(matches!(classify_tag(&tag("", "!")), TagKind::NonSpecific));
+        assert!(
+            matches!(classify_tag(&tag("", "tag:x.com:y")), TagKind::Other(t) if t == "!<tag:x.com:y>")
+        );
+        assert!(
+            matches!(classify_tag(&tag("tag:x.com,2024:", "a")), TagKind::Other(t) if t == "tag:x.com,2024:a")
+        );
+    }
+
+    #[test]
+    fn block_indicators_are_found_across_blank_and_comment_lines() {
+        let text = "a: |-  # note\n\n  # not a comment\n  x\n";
+        let b = Builder::new(text);
+        let content = text.find("  # not").unwrap() + 2;
+        assert_eq!(b.block_indicator(content), text.find('|'));
+        let text = "a: b\n  x\n";
+        assert_eq!(Builder::new(text).block_indicator(7), None);
+        assert_eq!(Builder::new("x").block_indicator(0), None);
+    }
+
+    #[test]
+    fn properties_are_skipped() {
+        let text = "!Sub &a # c\n  value";
+        let b = Builder::new(text);
+        assert_eq!(b.skip_props(0, text.len()), text.find("value").unwrap());
+        assert_eq!(b.skip_props(0, 3), 3, "never past the limit");
+        let text = "!<tag:a,b> [x]";
+        assert_eq!(
+            Builder::new(text).skip_props(0, text.len()),
+            text.find('[').unwrap()
+        );
+    }
+
+    #[test]
+    fn merges_insert_where_the_merge_key_stood() {
+        let m = |k: &str| Member {
+            key: Key {
+                text: k.into(),
+                span: Span::default(),
+            },
+            value: Node::new(Span::default(), Value::Null),
+        };
+        let out = apply_merges(
+            vec![m("a"), m("b")],
+            vec![(1, vec![m("x"), m("a"), m("y")]), (2, vec![m("y"), m("z")])],
+        );
+        let keys: Vec<&str> = out.iter().map(|m| m.key.text.as_str()).collect();
+        assert_eq!(keys, ["a", "x", "y", "b", "z"]);
+    }
+}
