@@ -707,22 +707,50 @@ fn the_robustness_seed_is_valid() {
     assert!(root(&out).get("States").is_some());
 }
 
+/// Every span of the output lies within the text, on character boundaries.
+fn spans_are_sound(text: &str, out: &ParseOutput) -> Result<(), TestCaseError> {
+    let ok = |sp: Span| {
+        sp.start <= sp.end
+            && sp.end() <= text.len()
+            && text.is_char_boundary(sp.start())
+            && text.is_char_boundary(sp.end())
+    };
+    for d in &out.diagnostics {
+        prop_assert!(ok(d.span()), "diagnostic span {:?}", d.span());
+        for l in &d.secondary {
+            prop_assert!(ok(l.span), "label span {:?}", l.span);
+        }
+        prop_assert!(!d.message.is_empty() && !d.message.ends_with('.'));
+    }
+    let mut stack: Vec<&Node> = out.root.iter().collect();
+    while let Some(n) = stack.pop() {
+        prop_assert!(ok(n.span), "node span {:?}", n.span);
+        match &n.value {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(members) => {
+                for m in members {
+                    prop_assert!(ok(m.key.span), "key span {:?}", m.key.span);
+                    stack.push(&m.value);
+                }
+            }
+            Value::Tagged { value, .. } => stack.push(value),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #[test]
     fn arbitrary_strings_never_panic(s in "\\PC*") {
         let out = parse_yaml(&s);
-        for d in &out.diagnostics {
-            prop_assert!(d.span().end() <= s.len());
-            prop_assert!(s.is_char_boundary(d.span().start()) && s.is_char_boundary(d.span().end()));
-        }
+        spans_are_sound(&s, &out)?;
     }
 
     #[test]
     fn yaml_like_strings_never_panic(s in "[-:{}\\[\\],'\"!&*|>#? \\n\\r\\tabé😀0-9.~<]{0,120}") {
         let out = parse_yaml(&s);
-        if let Some(root) = &out.root {
-            prop_assert!(root.span.end() <= s.len());
-        }
+        spans_are_sound(&s, &out)?;
     }
 
     #[test]
@@ -733,9 +761,7 @@ proptest! {
         }
         let text = &VALID[..cut];
         let out = parse_yaml(text);
-        for d in &out.diagnostics {
-            prop_assert!(d.span().end() <= text.len());
-        }
+        spans_are_sound(text, &out)?;
     }
 
     #[test]
@@ -748,9 +774,7 @@ proptest! {
         }
         let text = String::from_utf8_lossy(&bytes);
         let out = parse_yaml(&text);
-        for d in &out.diagnostics {
-            prop_assert!(d.span().end() <= text.len());
-        }
+        spans_are_sound(&text, &out)?;
     }
 }
 

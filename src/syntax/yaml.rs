@@ -439,7 +439,11 @@ impl<'t> Builder<'t> {
             self.depth_error(at, pointer);
         } else if info.contains("unknown anchor") {
             let name = self.alias_name(at);
-            let span = Span::new(at, at + name.len() + 1);
+            let span = if self.bytes().get(at) == Some(&b'*') {
+                Span::new(at, at + 1 + name.len())
+            } else {
+                self.point(at)
+            };
             self.yaml_error(
                 span,
                 format!("unknown alias `*{name}`"),
@@ -529,7 +533,10 @@ impl<'t> Builder<'t> {
                 self.block_indicator(token_start)
             };
             match s {
-                Some(s) => (s, self.trim_end(s, end).max(s + 1)),
+                Some(s) => {
+                    let indicator = matches!(self.bytes().get(s), Some(b'|' | b'>'));
+                    (s, self.trim_end(s, end).max(s + usize::from(indicator)))
+                }
                 None => (token_start, self.trim_end(token_start, end)),
             }
         } else {
@@ -696,8 +703,13 @@ impl<'t> Builder<'t> {
                     } else {
                         "sequence"
                     };
+                    let span = if s > start {
+                        Span::new(start, self.trim_end(start, s))
+                    } else {
+                        self.point(start)
+                    };
                     self.yaml_error(
-                        Span::new(start, s.max(start + 1)),
+                        span,
                         format!("`!!{suffix}` tag on a {what}"),
                         "this tag does not fit the value",
                         "remove the tag",
