@@ -105,6 +105,14 @@ fn container_spans_cover_flow_brackets_and_block_content() {
     assert_eq!(slice(text, inner.span), "{k: v}");
     assert_eq!(slice(text, r.get("b").unwrap().span), "- x\n  - y");
     assert_eq!(slice(text, r.get("c").unwrap().span), "{}");
+    // Empty values get empty spans.
+    let empty = clean("d: {x, y: 1}\ne:\nf: [k: ]\n");
+    let e = root(&empty);
+    let x = e.get("d").unwrap().get("x").unwrap();
+    assert_eq!((x.span.is_empty(), &x.value), (true, &Value::Null));
+    assert!(e.get("e").unwrap().span.is_empty());
+    let k = e.get("f").unwrap().as_array().unwrap()[0].get("k").unwrap();
+    assert!(k.span.is_empty(), "{k:?}");
     assert_eq!(r.span.start(), 0);
     assert_eq!(slice(text, r.span).lines().last(), Some("c: {}"));
 }

@@ -455,7 +455,7 @@ impl<'t> Builder<'t> {
             let span = self.point(at);
             self.yaml_error(
                 span,
-                format!("invalid YAML: {info}"),
+                format!("invalid YAML: {}", info.trim_end_matches('.')),
                 "the YAML parser stopped here",
                 "fix the YAML syntax at the marked position (indentation, quotes, brackets, `: ` after keys)",
                 pointer,
@@ -539,6 +539,9 @@ impl<'t> Builder<'t> {
                 }
                 None => (token_start, self.trim_end(token_start, end)),
             }
+        } else if style == ScalarStyle::Plain && value.is_empty() {
+            // An empty value: the parser's span is the next token's, ours is empty.
+            (token_start, token_start)
         } else {
             (token_start, end)
         };
