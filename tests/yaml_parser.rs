@@ -428,6 +428,8 @@ fn unknown_and_recursive_aliases_are_errors() {
     let d = only(&out, "invalid-yaml");
     assert_eq!(slice(text, d.span()), "*x");
     assert_eq!(d.pointer, "/a/1");
+    assert_eq!(d.secondary.len(), 1);
+    assert_eq!(slice(text, d.secondary[0].span), "&x");
     assert_eq!(int(root(&out).get("b").unwrap()), 2);
 }
 
@@ -485,6 +487,8 @@ Single:
     let d = only(&out, "invalid-yaml");
     assert_eq!(slice(text, d.span()), "just a string");
     assert_eq!(d.pointer, "/a/<<");
+    assert_eq!(d.secondary.len(), 1);
+    assert_eq!(slice(text, d.secondary[0].span), "<<");
     assert_eq!(int(root(&out).get("a").unwrap().get("b").unwrap()), 1);
 }
 
@@ -507,6 +511,8 @@ fn alias_bombs_are_capped() {
     let d = only(&out, "invalid-yaml");
     assert!(d.message.contains("too many"), "{}", d.message);
     assert!(d.span().len() >= 2 && slice(&text, d.span()).starts_with('*'));
+    assert_eq!(d.secondary.len(), 1, "points at the anchored node");
+    assert!(slice(&text, d.secondary[0].span).starts_with('['));
     assert!(root(&out).get("a").is_some());
 
     // Long strings copied many times hit the byte cap.

@@ -23,7 +23,7 @@ use std::collections::{HashMap, HashSet};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Tag};
 
 use super::{pointer_push, Key, Member, Node, Number, ParseOutput, Span, Value, MAX_DEPTH};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Label};
 use crate::rules::{duplicate_key, invalid_yaml};
 
 /// Cap on the number of nodes all alias expansions together may produce (alias-bomb guard).
@@ -431,6 +431,38 @@ impl<'t> Builder<'t> {
         );
     }
 
+    /// Adds a label for another place involved to the diagnostic just reported.
+    fn also(&mut self, span: Span, message: &str) {
+        if let Some(d) = self.diagnostics.last_mut() {
+            d.secondary.push(Label::new(span, message));
+        }
+    }
+
+    /// The `&name` token among a node's properties in `[from, limit)`.
+    fn anchor_token(&self, from: usize, limit: usize) -> Option<Span> {
+        let b = self.bytes();
+        let limit = limit.min(b.len());
+        let mut i = from;
+        while i < limit {
+            if b.get(i) == Some(&b'&')
+                && (i == from || matches!(b.get(i - 1), Some(b' ' | b'\t' | b'\n' | b'\r')))
+            {
+                let mut j = i + 1;
+                while j < b.len()
+                    && !matches!(
+                        b.get(j),
+                        Some(b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}')
+                    )
+                {
+                    j += 1;
+                }
+                return Some(Span::new(i, j));
+            }
+            i += 1;
+        }
+        None
+    }
+
     fn scan_error(&mut self, e: &ScanError) {
         let at = self.offsets.byte(e.marker());
         let pointer = self.child_pointer();
@@ -616,6 +648,11 @@ impl<'t> Builder<'t> {
         let name = self.alias_name(start).to_string();
         let Some(anchored) = self.anchors.get(&id) else {
             let pointer = self.child_pointer();
+            let anchor = self
+                .stack
+                .iter()
+                .find(|f| f.anchor == id)
+                .and_then(|f| self.anchor_token(f.props_start, f.start));
             let (msg, label) = if self.open_anchors.contains(&id) {
                 (
                     format!("alias `*{name}` refers to a node that contains it"),
@@ -634,10 +671,14 @@ impl<'t> Builder<'t> {
                 "replace the alias with the value it should stand for",
                 pointer,
             );
+            if let Some(anchor) = anchor {
+                self.also(anchor, "the anchor of the node that contains the alias");
+            }
             self.deliver(error(span));
             return;
         };
         let cost = anchored.done.cost;
+        let anchored_span = anchored.done.node.span;
         let mut total = self.alias_cost;
         total.add(cost);
         if self.alias_bomb || total.nodes > MAX_ALIAS_NODES || total.bytes > MAX_ALIAS_BYTES {
@@ -654,6 +695,7 @@ impl<'t> Builder<'t> {
                             MAX_ALIAS_BYTES / (1024 * 1024)
                         ))
                         .help("write the repeated values out, or reduce how often anchors are re-used")
+                        .secondary(anchored_span, "the anchored node it copies")
                         .pointer(pointer),
                 );
             }
@@ -920,7 +962,9 @@ impl<'t> Builder<'t> {
                 },
                 Some(Pending::Invalid) => {}
                 Some(Pending::Key {
-                    text, merge: true, ..
+                    text,
+                    span: key_span,
+                    merge: true,
                 }) => {
                     let position = frame.members.len();
                     match merge_sources(done.node) {
@@ -938,6 +982,7 @@ impl<'t> Builder<'t> {
                                 "merge an alias of a mapping (`<<: *base`) or a list of them (`<<: [*a, *b]`)",
                                 pointer,
                             );
+                            self.also(key_span, "merge key");
                         }
                     }
                 }
