@@ -169,18 +169,14 @@ struct Frame {
     last_end: usize,
 }
 
-struct Anchored {
-    done: Done,
-}
-
 struct Builder<'t> {
     text: &'t str,
     offsets: Offsets,
     diagnostics: Vec<Diagnostic>,
     stack: Vec<Frame>,
     root: Option<Done>,
-    /// The first document's root is an empty, untagged scalar.
-    anchors: HashMap<usize, Anchored>,
+    /// Finished anchored nodes by the parser's anchor id.
+    anchors: HashMap<usize, Done>,
     /// Anchors of collections still open (an alias to one of them is recursive).
     open_anchors: HashSet<usize>,
     alias_cost: Cost,
@@ -627,7 +623,7 @@ impl<'t> Builder<'t> {
             plain: plain && tag.is_none(),
         };
         if anchor > 0 {
-            self.anchors.insert(anchor, Anchored { done: done.clone() });
+            self.anchors.insert(anchor, done.clone());
         }
         self.deliver(done);
     }
@@ -677,8 +673,8 @@ impl<'t> Builder<'t> {
             self.deliver(error(span));
             return;
         };
-        let cost = anchored.done.cost;
-        let anchored_span = anchored.done.node.span;
+        let cost = anchored.cost;
+        let anchored_span = anchored.node.span;
         let mut total = self.alias_cost;
         total.add(cost);
         if self.alias_bomb || total.nodes > MAX_ALIAS_NODES || total.bytes > MAX_ALIAS_BYTES {
@@ -703,7 +699,7 @@ impl<'t> Builder<'t> {
             return;
         }
         self.alias_cost = total;
-        let mut done = anchored.done.clone();
+        let mut done = anchored.clone();
         done.node.span = span;
         done.key_span = span;
         done.plain = false;
@@ -880,8 +876,7 @@ impl<'t> Builder<'t> {
         };
         if frame.anchor > 0 {
             self.open_anchors.remove(&frame.anchor);
-            self.anchors
-                .insert(frame.anchor, Anchored { done: done.clone() });
+            self.anchors.insert(frame.anchor, done.clone());
         }
         done
     }
