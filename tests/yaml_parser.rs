@@ -105,6 +105,14 @@ fn container_spans_cover_flow_brackets_and_block_content() {
     assert_eq!(slice(text, inner.span), "{k: v}");
     assert_eq!(slice(text, r.get("b").unwrap().span), "- x\n  - y");
     assert_eq!(slice(text, r.get("c").unwrap().span), "{}");
+    // Empty values get empty spans.
+    let empty = clean("d: {x, y: 1}\ne:\nf: [k: ]\n");
+    let e = root(&empty);
+    let x = e.get("d").unwrap().get("x").unwrap();
+    assert_eq!((x.span.is_empty(), &x.value), (true, &Value::Null));
+    assert!(e.get("e").unwrap().span.is_empty());
+    let k = e.get("f").unwrap().as_array().unwrap()[0].get("k").unwrap();
+    assert!(k.span.is_empty(), "{k:?}");
     assert_eq!(r.span.start(), 0);
     assert_eq!(slice(text, r.span).lines().last(), Some("c: {}"));
 }
@@ -420,6 +428,8 @@ fn unknown_and_recursive_aliases_are_errors() {
     let d = only(&out, "invalid-yaml");
     assert_eq!(slice(text, d.span()), "*x");
     assert_eq!(d.pointer, "/a/1");
+    assert_eq!(d.secondary.len(), 1);
+    assert_eq!(slice(text, d.secondary[0].span), "&x");
     assert_eq!(int(root(&out).get("b").unwrap()), 2);
 }
 
@@ -477,6 +487,8 @@ Single:
     let d = only(&out, "invalid-yaml");
     assert_eq!(slice(text, d.span()), "just a string");
     assert_eq!(d.pointer, "/a/<<");
+    assert_eq!(d.secondary.len(), 1);
+    assert_eq!(slice(text, d.secondary[0].span), "<<");
     assert_eq!(int(root(&out).get("a").unwrap().get("b").unwrap()), 1);
 }
 
@@ -499,6 +511,8 @@ fn alias_bombs_are_capped() {
     let d = only(&out, "invalid-yaml");
     assert!(d.message.contains("too many"), "{}", d.message);
     assert!(d.span().len() >= 2 && slice(&text, d.span()).starts_with('*'));
+    assert_eq!(d.secondary.len(), 1, "points at the anchored node");
+    assert!(slice(&text, d.secondary[0].span).starts_with('['));
     assert!(root(&out).get("a").is_some());
 
     // Long strings copied many times hit the byte cap.
@@ -707,22 +721,50 @@ fn the_robustness_seed_is_valid() {
     assert!(root(&out).get("States").is_some());
 }
 
+/// Every span of the output lies within the text, on character boundaries.
+fn spans_are_sound(text: &str, out: &ParseOutput) -> Result<(), TestCaseError> {
+    let ok = |sp: Span| {
+        sp.start <= sp.end
+            && sp.end() <= text.len()
+            && text.is_char_boundary(sp.start())
+            && text.is_char_boundary(sp.end())
+    };
+    for d in &out.diagnostics {
+        prop_assert!(ok(d.span()), "diagnostic span {:?}", d.span());
+        for l in &d.secondary {
+            prop_assert!(ok(l.span), "label span {:?}", l.span);
+        }
+        prop_assert!(!d.message.is_empty() && !d.message.ends_with('.'));
+    }
+    let mut stack: Vec<&Node> = out.root.iter().collect();
+    while let Some(n) = stack.pop() {
+        prop_assert!(ok(n.span), "node span {:?}", n.span);
+        match &n.value {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(members) => {
+                for m in members {
+                    prop_assert!(ok(m.key.span), "key span {:?}", m.key.span);
+                    stack.push(&m.value);
+                }
+            }
+            Value::Tagged { value, .. } => stack.push(value),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #[test]
     fn arbitrary_strings_never_panic(s in "\\PC*") {
         let out = parse_yaml(&s);
-        for d in &out.diagnostics {
-            prop_assert!(d.span().end() <= s.len());
-            prop_assert!(s.is_char_boundary(d.span().start()) && s.is_char_boundary(d.span().end()));
-        }
+        spans_are_sound(&s, &out)?;
     }
 
     #[test]
     fn yaml_like_strings_never_panic(s in "[-:{}\\[\\],'\"!&*|>#? \\n\\r\\tabé😀0-9.~<]{0,120}") {
         let out = parse_yaml(&s);
-        if let Some(root) = &out.root {
-            prop_assert!(root.span.end() <= s.len());
-        }
+        spans_are_sound(&s, &out)?;
     }
 
     #[test]
@@ -733,9 +775,7 @@ proptest! {
         }
         let text = &VALID[..cut];
         let out = parse_yaml(text);
-        for d in &out.diagnostics {
-            prop_assert!(d.span().end() <= text.len());
-        }
+        spans_are_sound(text, &out)?;
     }
 
     #[test]
@@ -748,9 +788,7 @@ proptest! {
         }
         let text = String::from_utf8_lossy(&bytes);
         let out = parse_yaml(&text);
-        for d in &out.diagnostics {
-            prop_assert!(d.span().end() <= text.len());
-        }
+        spans_are_sound(&text, &out)?;
     }
 }
 
@@ -813,4 +851,19 @@ fn every_corpus_yaml_file_parses_cleanly() {
             f.display()
         );
     }
+}
+
+#[test]
+fn the_invalid_yaml_rule_documents_itself() {
+    let m = &aslint::rules::invalid_yaml::META;
+    assert_eq!((m.code, m.name), ("ASL002", "invalid-yaml"));
+    for heading in [
+        "## What it does",
+        "## Why is this bad?",
+        "## Example",
+        "## References",
+    ] {
+        assert!(m.docs.contains(heading), "missing {heading}");
+    }
+    assert!(!m.summary().is_empty() && !m.summary().contains("TODO"));
 }

@@ -23,7 +23,7 @@ use std::collections::{HashMap, HashSet};
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError, Tag};
 
 use super::{pointer_push, Key, Member, Node, Number, ParseOutput, Span, Value, MAX_DEPTH};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Label};
 use crate::rules::{duplicate_key, invalid_yaml};
 
 /// Cap on the number of nodes all alias expansions together may produce (alias-bomb guard).
@@ -169,18 +169,14 @@ struct Frame {
     last_end: usize,
 }
 
-struct Anchored {
-    done: Done,
-}
-
 struct Builder<'t> {
     text: &'t str,
     offsets: Offsets,
     diagnostics: Vec<Diagnostic>,
     stack: Vec<Frame>,
     root: Option<Done>,
-    /// The first document's root is an empty, untagged scalar.
-    anchors: HashMap<usize, Anchored>,
+    /// Finished anchored nodes by the parser's anchor id.
+    anchors: HashMap<usize, Done>,
     /// Anchors of collections still open (an alias to one of them is recursive).
     open_anchors: HashSet<usize>,
     alias_cost: Cost,
@@ -431,6 +427,38 @@ impl<'t> Builder<'t> {
         );
     }
 
+    /// Adds a label for another place involved to the diagnostic just reported.
+    fn also(&mut self, span: Span, message: &str) {
+        if let Some(d) = self.diagnostics.last_mut() {
+            d.secondary.push(Label::new(span, message));
+        }
+    }
+
+    /// The `&name` token among a node's properties in `[from, limit)`.
+    fn anchor_token(&self, from: usize, limit: usize) -> Option<Span> {
+        let b = self.bytes();
+        let limit = limit.min(b.len());
+        let mut i = from;
+        while i < limit {
+            if b.get(i) == Some(&b'&')
+                && (i == from || matches!(b.get(i - 1), Some(b' ' | b'\t' | b'\n' | b'\r')))
+            {
+                let mut j = i + 1;
+                while j < b.len()
+                    && !matches!(
+                        b.get(j),
+                        Some(b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}')
+                    )
+                {
+                    j += 1;
+                }
+                return Some(Span::new(i, j));
+            }
+            i += 1;
+        }
+        None
+    }
+
     fn scan_error(&mut self, e: &ScanError) {
         let at = self.offsets.byte(e.marker());
         let pointer = self.child_pointer();
@@ -439,7 +467,11 @@ impl<'t> Builder<'t> {
             self.depth_error(at, pointer);
         } else if info.contains("unknown anchor") {
             let name = self.alias_name(at);
-            let span = Span::new(at, at + name.len() + 1);
+            let span = if self.bytes().get(at) == Some(&b'*') {
+                Span::new(at, at + 1 + name.len())
+            } else {
+                self.point(at)
+            };
             self.yaml_error(
                 span,
                 format!("unknown alias `*{name}`"),
@@ -451,7 +483,7 @@ impl<'t> Builder<'t> {
             let span = self.point(at);
             self.yaml_error(
                 span,
-                format!("invalid YAML: {info}"),
+                format!("invalid YAML: {}", info.trim_end_matches('.')),
                 "the YAML parser stopped here",
                 "fix the YAML syntax at the marked position (indentation, quotes, brackets, `: ` after keys)",
                 pointer,
@@ -529,9 +561,15 @@ impl<'t> Builder<'t> {
                 self.block_indicator(token_start)
             };
             match s {
-                Some(s) => (s, self.trim_end(s, end).max(s + 1)),
+                Some(s) => {
+                    let indicator = matches!(self.bytes().get(s), Some(b'|' | b'>'));
+                    (s, self.trim_end(s, end).max(s + usize::from(indicator)))
+                }
                 None => (token_start, self.trim_end(token_start, end)),
             }
+        } else if style == ScalarStyle::Plain && value.is_empty() {
+            // An empty value: the parser's span is the next token's, ours is empty.
+            (token_start, token_start)
         } else {
             (token_start, end)
         };
@@ -585,7 +623,7 @@ impl<'t> Builder<'t> {
             plain: plain && tag.is_none(),
         };
         if anchor > 0 {
-            self.anchors.insert(anchor, Anchored { done: done.clone() });
+            self.anchors.insert(anchor, done.clone());
         }
         self.deliver(done);
     }
@@ -606,6 +644,11 @@ impl<'t> Builder<'t> {
         let name = self.alias_name(start).to_string();
         let Some(anchored) = self.anchors.get(&id) else {
             let pointer = self.child_pointer();
+            let anchor = self
+                .stack
+                .iter()
+                .find(|f| f.anchor == id)
+                .and_then(|f| self.anchor_token(f.props_start, f.start));
             let (msg, label) = if self.open_anchors.contains(&id) {
                 (
                     format!("alias `*{name}` refers to a node that contains it"),
@@ -624,10 +667,14 @@ impl<'t> Builder<'t> {
                 "replace the alias with the value it should stand for",
                 pointer,
             );
+            if let Some(anchor) = anchor {
+                self.also(anchor, "the anchor of the node that contains the alias");
+            }
             self.deliver(error(span));
             return;
         };
-        let cost = anchored.done.cost;
+        let cost = anchored.cost;
+        let anchored_span = anchored.node.span;
         let mut total = self.alias_cost;
         total.add(cost);
         if self.alias_bomb || total.nodes > MAX_ALIAS_NODES || total.bytes > MAX_ALIAS_BYTES {
@@ -644,6 +691,7 @@ impl<'t> Builder<'t> {
                             MAX_ALIAS_BYTES / (1024 * 1024)
                         ))
                         .help("write the repeated values out, or reduce how often anchors are re-used")
+                        .secondary(anchored_span, "the anchored node it copies")
                         .pointer(pointer),
                 );
             }
@@ -651,7 +699,7 @@ impl<'t> Builder<'t> {
             return;
         }
         self.alias_cost = total;
-        let mut done = anchored.done.clone();
+        let mut done = anchored.clone();
         done.node.span = span;
         done.key_span = span;
         done.plain = false;
@@ -696,8 +744,13 @@ impl<'t> Builder<'t> {
                     } else {
                         "sequence"
                     };
+                    let span = if s > start {
+                        Span::new(start, self.trim_end(start, s))
+                    } else {
+                        self.point(start)
+                    };
                     self.yaml_error(
-                        Span::new(start, s.max(start + 1)),
+                        span,
                         format!("`!!{suffix}` tag on a {what}"),
                         "this tag does not fit the value",
                         "remove the tag",
@@ -823,8 +876,7 @@ impl<'t> Builder<'t> {
         };
         if frame.anchor > 0 {
             self.open_anchors.remove(&frame.anchor);
-            self.anchors
-                .insert(frame.anchor, Anchored { done: done.clone() });
+            self.anchors.insert(frame.anchor, done.clone());
         }
         done
     }
@@ -905,7 +957,9 @@ impl<'t> Builder<'t> {
                 },
                 Some(Pending::Invalid) => {}
                 Some(Pending::Key {
-                    text, merge: true, ..
+                    text,
+                    span: key_span,
+                    merge: true,
                 }) => {
                     let position = frame.members.len();
                     match merge_sources(done.node) {
@@ -923,6 +977,7 @@ impl<'t> Builder<'t> {
                                 "merge an alias of a mapping (`<<: *base`) or a list of them (`<<: [*a, *b]`)",
                                 pointer,
                             );
+                            self.also(key_span, "merge key");
                         }
                     }
                 }
@@ -1149,4 +1204,144 @@ fn parse_float(s: &str) -> Option<Number> {
     }
     // Rust's parser accepts every string of this grammar ("1.", ".5", "+1e3").
     float(s.parse::<f64>().ok()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_convert_characters_to_bytes() {
+        let ascii = Offsets::new("abc");
+        assert!(ascii.table.is_none());
+        assert_eq!(ascii.byte(&Marker::new(2, 1, 2)), 2);
+        assert_eq!(ascii.byte(&Marker::new(99, 1, 99)), 3);
+        let text = "aé😀b";
+        let o = Offsets::new(text);
+        let bytes: Vec<usize> = (0..6).map(|i| o.byte(&Marker::new(i, 1, i))).collect();
+        assert_eq!(bytes, [0, 1, 3, 7, 8, 8]);
+        assert!(bytes.iter().all(|&b| text.is_char_boundary(b)));
+    }
+
+    #[test]
+    fn integers_follow_the_core_schema() {
+        let int = |s| parse_int(s).map(|n| (n.value, n.is_integer));
+        assert_eq!(int("0"), Some((0.0, true)));
+        assert_eq!(int("-12"), Some((-12.0, true)));
+        assert_eq!(int("+7"), Some((7.0, true)));
+        assert_eq!(int("0x1f"), Some((31.0, true)));
+        assert_eq!(int("0o777"), Some((511.0, true)));
+        assert_eq!(int("99999999999999999999"), Some((1e20, true)));
+        for bad in [
+            "", "-", "0x", "0o8", "-0x1", "1_000", "1.0", "0b1", "12a", "٣",
+        ] {
+            assert_eq!(int(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn floats_follow_the_core_schema() {
+        let float = |s| parse_float(s).map(|n| (n.value, n.is_integer));
+        assert_eq!(float("1.5"), Some((1.5, false)));
+        assert_eq!(float(".5"), Some((0.5, false)));
+        assert_eq!(float("-2."), Some((-2.0, false)));
+        assert_eq!(float("1e3"), Some((1000.0, false)));
+        assert_eq!(float("+1.5E-2"), Some((0.015, false)));
+        assert_eq!(float("-.INF"), Some((f64::NEG_INFINITY, false)));
+        assert!(parse_float(".nan").is_some_and(|n| n.value.is_nan()));
+        for bad in [
+            "", ".", "-.", "e3", "1e", "1e+", "1.2.3", "inf", "-.nan", "1,5", "0x1p3",
+        ] {
+            assert!(parse_float(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn plain_scalars_resolve() {
+        assert_eq!(resolve_plain(""), Value::Null);
+        assert_eq!(resolve_plain("~"), Value::Null);
+        assert_eq!(resolve_plain("TRUE"), Value::Bool(true));
+        assert_eq!(resolve_plain("tRue"), Value::String("tRue".into()));
+        assert_eq!(resolve_plain("no"), Value::String("no".into()));
+        assert!(matches!(
+            resolve_plain("3"),
+            Value::Number(Number {
+                is_integer: true,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn core_tags_check_their_value() {
+        assert_eq!(core_scalar("str", "1"), Some(Ok(Value::String("1".into()))));
+        assert!(matches!(core_scalar("int", "x"), Some(Err(_))));
+        assert!(matches!(core_scalar("bool", "yes"), Some(Err(_))));
+        assert!(matches!(core_scalar("map", "a"), Some(Err(_))));
+        assert_eq!(core_scalar("null", "~"), Some(Ok(Value::Null)));
+        assert!(core_scalar("binary", "AAAA").is_none());
+    }
+
+    #[test]
+    fn tags_are_classified() {
+        let tag = |handle: &str, suffix: &str| Tag {
+            handle: handle.into(),
+            suffix: suffix.into(),
+        };
+        assert!(matches!(classify_tag(&tag("!", "Sub")), TagKind::Other(t) if t == "!Sub"));
+        assert!(
+            matches!(classify_tag(&tag("tag:yaml.org,2002:", "int")), TagKind::Core(s) if s == "int")
+        );
+        assert!(
+            matches!(classify_tag(&tag("", "tag:yaml.org,2002:str")), TagKind::Core(s) if s == "str")
+        );
+        assert!(matches!(classify_tag(&tag("", "!")), TagKind::NonSpecific));
+        assert!(
+            matches!(classify_tag(&tag("", "tag:x.com:y")), TagKind::Other(t) if t == "!<tag:x.com:y>")
+        );
+        assert!(
+            matches!(classify_tag(&tag("tag:x.com,2024:", "a")), TagKind::Other(t) if t == "tag:x.com,2024:a")
+        );
+    }
+
+    #[test]
+    fn block_indicators_are_found_across_blank_and_comment_lines() {
+        let text = "a: |-  # note\n\n  # not a comment\n  x\n";
+        let b = Builder::new(text);
+        let content = text.find("  # not").unwrap() + 2;
+        assert_eq!(b.block_indicator(content), text.find('|'));
+        let text = "a: b\n  x\n";
+        assert_eq!(Builder::new(text).block_indicator(7), None);
+        assert_eq!(Builder::new("x").block_indicator(0), None);
+    }
+
+    #[test]
+    fn properties_are_skipped() {
+        let text = "!Sub &a # c\n  value";
+        let b = Builder::new(text);
+        assert_eq!(b.skip_props(0, text.len()), text.find("value").unwrap());
+        assert_eq!(b.skip_props(0, 3), 3, "never past the limit");
+        let text = "!<tag:a,b> [x]";
+        assert_eq!(
+            Builder::new(text).skip_props(0, text.len()),
+            text.find('[').unwrap()
+        );
+    }
+
+    #[test]
+    fn merges_insert_where_the_merge_key_stood() {
+        let m = |k: &str| Member {
+            key: Key {
+                text: k.into(),
+                span: Span::default(),
+            },
+            value: Node::new(Span::default(), Value::Null),
+        };
+        let out = apply_merges(
+            vec![m("a"), m("b")],
+            vec![(1, vec![m("x"), m("a"), m("y")]), (2, vec![m("y"), m("z")])],
+        );
+        let keys: Vec<&str> = out.iter().map(|m| m.key.text.as_str()).collect();
+        assert_eq!(keys, ["a", "x", "y", "b", "z"]);
+    }
 }
