@@ -460,11 +460,57 @@ impl<'a> Parser<'a> {
         Node::new(Span::new(start, self.pos), Value::Error)
     }
 
+    /// True when a key followed by `:` starts at `self.pos` (a lookahead used only on error paths).
+    fn looks_like_key(&self) -> bool {
+        let mut i = self.pos;
+        match self.peek() {
+            Some(q @ (b'"' | b'\'')) => {
+                i += 1;
+                loop {
+                    match self.peek_at(i) {
+                        Some(b'\\') => i += 2,
+                        Some(c) if c == q => break,
+                        Some(b'\n' | b'\r') | None => return false,
+                        Some(_) => i += 1,
+                    }
+                }
+                i += 1;
+            }
+            Some(c) if is_ident_byte(c) => {
+                while self.peek_at(i).is_some_and(is_ident_byte) {
+                    i += 1;
+                }
+            }
+            _ => return false,
+        }
+        while matches!(self.peek_at(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            i += 1;
+        }
+        self.peek_at(i) == Some(b':')
+    }
+
     /// A bare word in value position: `true`/`false`/`null`, JSON5 `Infinity`/`NaN`, or an error.
     fn parse_word(&mut self) -> Node {
-        let (start, end) = self.scan_word(false);
+        let (start, mut end) = self.scan_word(false);
+        let mut word = self.slice(start, end);
+        if !matches!(word, "true" | "false" | "null" | "Infinity" | "NaN") {
+            // Unquoted text often has spaces (`Hello world`): take the rest of it on this line as one word.
+            loop {
+                let mut i = end;
+                while matches!(self.peek_at(i), Some(b' ' | b'\t')) {
+                    i += 1;
+                }
+                match self.peek_at(i) {
+                    Some(c) if !is_word_stop(c) && c != b'/' && i > end => {
+                        self.pos = i;
+                        end = self.scan_word(false).1;
+                    }
+                    _ => break,
+                }
+            }
+            word = self.slice(start, end);
+        }
         let span = Span::new(start, end);
-        let word = self.slice(start, end);
         let value = match word {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
@@ -1067,6 +1113,39 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     last_end = self.pos;
                 }
+                b':' if !expect_member
+                    && members.last().is_some_and(|m| m.value.as_str().is_some()) =>
+                {
+                    // `"a": "b": value`: the string value was meant as the key of a new member.
+                    let span = Span::new(self.pos, self.pos + 1);
+                    let prev = members
+                        .last()
+                        .map(|m| (m.key.text.clone(), m.value.clone()));
+                    if let Some((prev_key, prev_value)) = prev {
+                        let shown = excerpt(prev_value.as_str().unwrap_or(""));
+                        let d = self
+                            .invalid(span, format!("unexpected `:` after the value of `{}`", excerpt(&prev_key)), "a value cannot be followed by `:`")
+                            .secondary(prev_value.span, "read as the key of a new member")
+                            .note(NOTE_SYNTAX)
+                            .help(format!("remove `\"{}\": ` if `\"{shown}\"` is the key, or add a comma and a value", excerpt(&prev_key)));
+                        self.push(d);
+                        self.pos += 1;
+                        self.skip_ws();
+                        let key = Key {
+                            text: prev_value.as_str().unwrap_or("").to_string(),
+                            span: prev_value.span,
+                        };
+                        self.path.push(Seg::Owned(key.text.clone()));
+                        let value = self
+                            .parse_value(depth)
+                            .unwrap_or_else(|| Node::new(Span::empty(self.pos), Value::Error));
+                        self.path.pop();
+                        last_end = value.span.end().max(last_end);
+                        let member = Member { key, value };
+                        self.check_duplicate(&members, &mut index, &member);
+                        members.push(member);
+                    }
+                }
                 b':' => {
                     let span = Span::new(self.pos, self.pos + 1);
                     self.syntax(
@@ -1224,8 +1303,13 @@ impl<'a> Parser<'a> {
             }
             _ => have_colon = false,
         }
-        let value = match (have_colon, self.peek()) {
-            (true, _) | (false, Some(b'{' | b'[' | b'"' | b'\'' | b'-' | b'0'..=b'9')) => {
+        let value_follows = !have_colon
+            && self
+                .peek()
+                .is_some_and(|c| !matches!(c, b',' | b'}' | b']' | b':'))
+            && !self.looks_like_key();
+        let value = match self.peek() {
+            _ if have_colon || value_follows => {
                 if !have_colon {
                     self.syntax(
                         Span::empty(key_end),
@@ -1263,7 +1347,7 @@ impl<'a> Parser<'a> {
                     }
                 }
             }
-            (false, next) => {
+            next => {
                 if next.is_none() {
                     if !self.eof_reported {
                         self.eof_reported = true;
@@ -1919,8 +2003,35 @@ mod tests {
     }
 
     #[test]
+    fn value_followed_by_colon_becomes_a_member() {
+        let text = r#"{"Messages": "Messages.$": "$.M", "b": 1}"#;
+        let out = strict(text);
+        let d = one(
+            &out,
+            "unexpected `:` after the value of `Messages`",
+            (25, 26),
+        );
+        assert_eq!(d.secondary[0].span, Span::new(13, 25));
+        let r = root(&out);
+        assert_eq!(r.get("Messages.$").unwrap().as_str(), Some("$.M"));
+        assert_eq!(r.member("Messages.$").unwrap().key.span, Span::new(13, 25));
+        assert!(r.get("b").is_some());
+    }
+
+    #[test]
+    fn missing_colon_before_literal_and_unquoted_text() {
+        let out = strict(r#"{"a" true, "b": hello world}"#);
+        assert_eq!(
+            messages(&out),
+            ["missing `:` after key `a`", "unquoted string `hello world`"]
+        );
+        assert_eq!(out.diagnostics[1].primary.span, Span::new(16, 27));
+        assert_eq!(root(&out).get("a").unwrap().as_bool(), Some(true));
+    }
+
+    #[test]
     fn error_cap() {
-        let text = format!("[{}]", "@ ".repeat(1000));
+        let text = format!("[{}]", "@,".repeat(1000));
         let out = strict(&text);
         assert_eq!(out.diagnostics.len(), MAX_SYNTAX_ERRORS);
         assert!(out
