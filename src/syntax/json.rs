@@ -335,7 +335,8 @@ impl<'a> Parser<'a> {
                 let d = self
                     .invalid(Span::empty(self.b.len()), "empty document", "expected a JSON object here")
                     .note("a state machine definition is a JSON object; AWS rejects an empty one (MISSING_DESCRIPTION)")
-                    .help("write the definition: `{\"StartAt\": ..., \"States\": {...}}`");
+                    .help("write the definition: `{\"StartAt\": ..., \"States\": {...}}`")
+                    .aws_code("MISSING_DESCRIPTION");
                 self.push(d);
             }
             return None;
@@ -2027,6 +2028,30 @@ mod tests {
         );
         assert_eq!(out.diagnostics[1].primary.span, Span::new(16, 27));
         assert_eq!(root(&out).get("a").unwrap().as_bool(), Some(true));
+    }
+
+    #[test]
+    fn rule_metadata_and_aws_codes() {
+        let out = strict("{,}");
+        assert_eq!(
+            out.diagnostics[0].aws_code,
+            Some("INVALID_JSON_DESCRIPTION")
+        );
+        assert_eq!(
+            strict("").diagnostics[0].aws_code,
+            Some("MISSING_DESCRIPTION")
+        );
+        for meta in [&invalid_json::META, &duplicate_key::META] {
+            assert!(!meta.summary().is_empty() && !meta.summary().contains("TODO"));
+            for h in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## References",
+            ] {
+                assert!(meta.docs.contains(h), "{} lacks {h}", meta.name);
+            }
+        }
     }
 
     #[test]
