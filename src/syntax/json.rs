@@ -226,6 +226,12 @@ impl<'a> Parser<'a> {
     /// Skips whitespace and comments (reporting them in strict mode).
     fn skip_ws(&mut self) {
         loop {
+            // Fast path: a run of ordinary whitespace (indentation) in one scan.
+            let rest = self.b.get(self.pos..).unwrap_or(&[]);
+            self.pos += rest
+                .iter()
+                .position(|&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+                .unwrap_or(rest.len());
             match self.peek() {
                 Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
                 Some(b'/') => match self.peek_at(self.pos + 1) {
@@ -686,7 +692,17 @@ impl<'a> Parser<'a> {
         if i != b.len() {
             return invalid(self);
         }
-        let value = match tok.parse::<f64>() {
+        let value = if !has_dot && !has_exp && n_int <= 15 {
+            // Integers that fit exactly: no need for the general float parser.
+            let mut v = 0u64;
+            for &d in b.get(int_start..int_start + n_int).unwrap_or(&[]) {
+                v = v * 10 + u64::from(d - b'0');
+            }
+            Ok(if neg { -(v as f64) } else { v as f64 })
+        } else {
+            tok.parse::<f64>()
+        };
+        let value = match value {
             Ok(v) => v,
             Err(_) => return invalid(self),
         };
@@ -738,7 +754,15 @@ impl<'a> Parser<'a> {
         let mut escaped = false;
         let mut ctrl_reported = false;
         let mut closed = false;
-        while let Some(c) = self.peek() {
+        loop {
+            // Fast path: skip ordinary bytes in one scan.
+            let rest = self.b.get(self.pos..).unwrap_or(&[]);
+            let skip = rest
+                .iter()
+                .position(|&c| c == q || c == b'\\' || c < 0x20)
+                .unwrap_or(rest.len());
+            self.pos += skip;
+            let Some(c) = self.peek() else { break };
             if c == q {
                 out.push_str(self.slice(chunk, self.pos));
                 self.pos += 1;
