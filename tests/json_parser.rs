@@ -48,7 +48,13 @@ fn parse_checked(text: &str) {
             check_spans(text, root, 0);
         }
         for d in &out.diagnostics {
-            assert!(d.primary.span.end() <= text.len());
+            for span in std::iter::once(d.primary.span).chain(d.secondary.iter().map(|l| l.span)) {
+                assert!(span.end() <= text.len(), "{d:#?}");
+                assert!(
+                    text.is_char_boundary(span.start()) && text.is_char_boundary(span.end()),
+                    "{d:#?}"
+                );
+            }
             assert!(!d.message.is_empty() && !d.message.ends_with('.'));
         }
     }
@@ -97,6 +103,11 @@ proptest! {
 
     #[test]
     fn json_ish_strings_never_panic(s in r#"[\[\]{}",:'/*\\ \nax0-9.eE+\-tfnul\u{e9}]{0,64}"#) {
+        parse_checked(&s);
+    }
+
+    #[test]
+    fn unicode_json_ish_strings_never_panic(s in r#"[\[\]{}",:'\\ a0.\u{85}\u{a0}\u{2028}\u{3000}\u{feff}é😀\u{1}]{0,48}"#) {
         parse_checked(&s);
     }
 

@@ -150,10 +150,16 @@ impl<'a> Parser<'a> {
         message: impl Into<String>,
         label: impl Into<String>,
     ) -> Diagnostic {
+        // Past the error cap the diagnostic is dropped: skip building its pointer.
+        let pointer = if self.syntax_errors < MAX_SYNTAX_ERRORS {
+            self.pointer()
+        } else {
+            String::new()
+        };
         invalid_json::META
             .diagnostic(span, message)
             .label(label)
-            .pointer(self.pointer())
+            .pointer(pointer)
     }
 
     /// Records an `invalid-json` diagnostic, honouring the error cap.
@@ -373,7 +379,12 @@ impl<'a> Parser<'a> {
         self.skip_ws();
         if self.pos < self.b.len() {
             let start = self.pos;
-            let end = self.text.trim_end().len().max(start + 1);
+            let trimmed = self.text.trim_end().len();
+            let end = if trimmed > start {
+                trimmed
+            } else {
+                start + self.char_at(start).map_or(1, char::len_utf8)
+            };
             let (span, message, label) = match self.peek() {
                 Some(c @ (b'}' | b']')) => (
                     Span::new(start, start + 1),
@@ -641,7 +652,7 @@ impl<'a> Parser<'a> {
         }
         if body.len() > 2 && (body.starts_with("0x") || body.starts_with("0X")) {
             let mut v = 0f64;
-            for &c in &body.as_bytes()[2..] {
+            for &c in body.as_bytes().get(2..).unwrap_or(&[]) {
                 match hex_val(c) {
                     Some(d) => v = v * 16.0 + f64::from(d),
                     None => return invalid(self),
@@ -2076,6 +2087,51 @@ mod tests {
                 assert!(meta.docs.contains(h), "{} lacks {h}", meta.name);
             }
         }
+    }
+
+    #[test]
+    fn garbage_in_key_position() {
+        let out = strict(r#"{"a": 1, @@ "b": 2}"#);
+        one(&out, "expected a key, found `@@`", (9, 11));
+        assert!(root(&out).get("b").is_some());
+
+        let out = strict(r#"{"a": 1, {"x": 1}, "b": 2}"#);
+        one(&out, "expected a key, found `{`", (9, 10));
+        assert_eq!(root(&out).as_object().unwrap().len(), 2);
+
+        let out = strict(r#"{1: "x"}"#);
+        one(&out, "object keys must be strings", (1, 2));
+        assert_eq!(root(&out).get("1").unwrap().as_str(), Some("x"));
+
+        let out = strict(r#"{"a" = 1}"#);
+        one(&out, "expected `:` after key, found `=`", (5, 6));
+        assert_eq!(root(&out).get("a").unwrap().as_number().unwrap().value, 1.0);
+    }
+
+    #[test]
+    fn non_ascii_whitespace() {
+        let text = "{\u{a0}\"a\": 1}";
+        assert!(json5(text).diagnostics.is_empty());
+        let out = strict(text);
+        one(
+            &out,
+            "non-ASCII whitespace U+00A0 is not allowed in JSON",
+            (1, 3),
+        );
+        assert_eq!(out.root, json5(text).root);
+        // Trailing content that is a lone non-ASCII character: the span stays on char boundaries.
+        let out = strict("{}\u{85}");
+        one(&out, "unexpected content after the root value", (2, 4));
+    }
+
+    #[test]
+    fn strings_at_root_and_odd_roots() {
+        let out = strict("  \"only\"  ");
+        assert!(out.diagnostics.is_empty());
+        assert_eq!(root(&out).span, Span::new(2, 8));
+        let out = strict(",{}");
+        one(&out, "expected a JSON value, found `,`", (0, 1));
+        assert!(root(&out).as_object().is_some());
     }
 
     #[test]
