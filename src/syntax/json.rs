@@ -44,6 +44,8 @@ pub fn parse_json(text: &str, json5: bool) -> ParseOutput {
         depth_reported: false,
         eof_reported: false,
         unterminated_at: None,
+        panic: false,
+        panic_level: 0,
     };
     let root = p.parse_document();
     ParseOutput {
@@ -76,6 +78,11 @@ struct Parser<'a> {
     eof_reported: bool,
     /// End of the last string that was cut at a line end (a "missing comma" right there is not reported again).
     unterminated_at: Option<usize>,
+    /// Panic mode: set by a structural error, cleared by the next clean `"key": ` member. While set, errors are
+    /// not reported (they are most likely consequences of the first one), except end-of-input and depth problems.
+    panic: bool,
+    /// Path length where panic mode began: only a clean member at this level or above ends it.
+    panic_level: usize,
 }
 
 /// A string token: unescaped text, span with quotes, and whether it held escapes.
@@ -164,6 +171,14 @@ impl<'a> Parser<'a> {
 
     /// Records an `invalid-json` diagnostic, honouring the error cap.
     fn push(&mut self, d: Diagnostic) {
+        if self.panic {
+            return;
+        }
+        self.push_always(d);
+    }
+
+    /// Records an `invalid-json` diagnostic even in panic mode (end-of-input and depth problems).
+    fn push_always(&mut self, d: Diagnostic) {
         self.syntax_errors += 1;
         if self.syntax_errors < MAX_SYNTAX_ERRORS {
             self.diags.push(d);
@@ -195,6 +210,45 @@ impl<'a> Parser<'a> {
             .note(NOTE_SYNTAX)
             .help(help);
         self.push(d);
+    }
+
+    /// A structural error (missing or extra punctuation, misplaced token): reported unless already in panic mode,
+    /// then panic mode is entered, so its likely consequences are not reported as well.
+    fn structural(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        label: &str,
+        help: impl Into<String>,
+    ) {
+        self.syntax(span, message, label, help);
+        self.enter_panic();
+    }
+
+    /// Enters panic mode at the current nesting level (or lowers the level when already panicking).
+    fn enter_panic(&mut self) {
+        let level = self.path.len();
+        if self.panic {
+            self.panic_level = self.panic_level.min(level);
+        } else {
+            self.panic = true;
+            self.panic_level = level;
+        }
+    }
+
+    /// A syntax error reported even in panic mode.
+    fn syntax_always(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        label: &str,
+        help: impl Into<String>,
+    ) {
+        let d = self
+            .invalid(span, message, label)
+            .note(NOTE_SYNTAX)
+            .help(help);
+        self.push_always(d);
     }
 
     /// A JSON5 extension used in strict mode: an error there, nothing in JSON5 mode.
@@ -309,7 +363,7 @@ impl<'a> Parser<'a> {
             None => {
                 self.pos = self.b.len();
                 self.eof_reported = true;
-                self.syntax(
+                self.syntax_always(
                     Span::new(start, start + 2),
                     "unterminated block comment",
                     "comment starts here and never ends",
@@ -349,7 +403,7 @@ impl<'a> Parser<'a> {
                     .note("a state machine definition is a JSON object; AWS rejects an empty one (MISSING_DESCRIPTION)")
                     .help("write the definition: `{\"StartAt\": ..., \"States\": {...}}`")
                     .aws_code("MISSING_DESCRIPTION");
-                self.push(d);
+                self.push_always(d);
             }
             return None;
         }
@@ -367,7 +421,7 @@ impl<'a> Parser<'a> {
                 reported = true;
                 let span = Span::new(self.pos, self.pos + 1);
                 let found = self.slice(self.pos, self.pos + 1).to_string();
-                self.syntax(
+                self.structural(
                     span,
                     format!("expected a JSON value, found `{found}`"),
                     "unexpected character",
@@ -442,7 +496,7 @@ impl<'a> Parser<'a> {
                 )
                 .note("aslint does not read values nested this deeply, so nothing inside is checked; no real state machine needs them")
                 .help("flatten the data, or pass it in as execution input instead of embedding it in the definition");
-            self.push(d);
+            self.push_always(d);
         }
         let mut level = 0usize;
         while let Some(c) = self.peek() {
@@ -765,6 +819,8 @@ impl<'a> Parser<'a> {
         let mut escaped = false;
         let mut ctrl_reported = false;
         let mut closed = false;
+        // Set when a quote turned out to be stray: the string really closes at this quote.
+        let mut close_at: Option<usize> = None;
         loop {
             // Fast path: skip ordinary bytes in one scan.
             let rest = self.b.get(self.pos..).unwrap_or(&[]);
@@ -775,6 +831,31 @@ impl<'a> Parser<'a> {
             self.pos += skip;
             let Some(c) = self.peek() else { break };
             if c == q {
+                if close_at.is_some_and(|k| self.pos < k) {
+                    // A stray quote inside the string (reported below): keep it as content.
+                    self.pos += 1;
+                    continue;
+                }
+                if close_at.is_none() {
+                    if let Some(k) = self.stray_quote_close(q) {
+                        close_at = Some(k);
+                        let quote = q as char;
+                        let d = self
+                            .invalid(
+                                Span::new(self.pos, self.pos + 1),
+                                format!("unescaped `{quote}` inside a string"),
+                                "this quote ends the string early",
+                            )
+                            .note(NOTE_SYNTAX)
+                            .help(format!(
+                                "escape it as `\\{quote}`, or remove it if it is a typo"
+                            ));
+                        self.push(d);
+                        escaped = true;
+                        self.pos += 1;
+                        continue;
+                    }
+                }
                 out.push_str(self.slice(chunk, self.pos));
                 self.pos += 1;
                 closed = true;
@@ -822,10 +903,12 @@ impl<'a> Parser<'a> {
                 .help(format!(
                     "add the closing `{quote}`; a line break inside a string must be written `\\n`"
                 ));
-            self.push(d);
             if at_eof {
+                self.push_always(d);
                 self.eof_reported = true;
             } else {
+                self.push(d);
+                self.enter_panic();
                 self.unterminated_at = Some(self.pos);
             }
         }
@@ -842,6 +925,38 @@ impl<'a> Parser<'a> {
             text: out,
             span,
             escaped,
+        }
+    }
+
+    /// At a closing quote (`self.pos`): when the string is glued to what follows (a word character or another
+    /// quote, which valid JSON never has), the quote was probably meant as content (`"say "hi" now"`, `"Hel"lo"`).
+    /// Returns the position of the quote that most likely closes the string instead: the next one on this line
+    /// that is followed by `,` `:` `}` `]` or the end of the line.
+    fn stray_quote_close(&self, q: u8) -> Option<usize> {
+        let next = self.peek_at(self.pos + 1)?;
+        if !(is_ident_byte(next) || next == q) {
+            return None;
+        }
+        let mut i = self.pos + 1;
+        loop {
+            match self.peek_at(i)? {
+                b'\\' => i += 2,
+                b'\n' | b'\r' => return None,
+                c if c == q => {
+                    let mut j = i + 1;
+                    while matches!(self.peek_at(j), Some(b' ' | b'\t')) {
+                        j += 1;
+                    }
+                    if matches!(
+                        self.peek_at(j),
+                        None | Some(b',' | b':' | b'}' | b']' | b'\n' | b'\r')
+                    ) {
+                        return Some(i);
+                    }
+                    i += 1;
+                }
+                _ => i += 1,
+            }
         }
     }
 
@@ -1045,7 +1160,7 @@ impl<'a> Parser<'a> {
             .secondary(Span::new(open, open + 1), "unclosed here")
             .note(NOTE_SYNTAX)
             .help(format!("add the missing `{closer}`"));
-        self.push(d);
+        self.push_always(d);
     }
 
     /// Handles a closer that does not match the current container (`want`). Returns true when it closes an
@@ -1065,6 +1180,7 @@ impl<'a> Parser<'a> {
                 .note(NOTE_SYNTAX)
                 .help(format!("add the missing `{}` before this", want as char));
             self.push(d);
+            self.enter_panic();
             true
         } else {
             let span = Span::new(self.pos, self.pos + 1);
@@ -1084,6 +1200,7 @@ impl<'a> Parser<'a> {
                 .note(NOTE_SYNTAX)
                 .help("remove it");
             self.push(d);
+            self.enter_panic();
             self.pos += 1;
             false
         }
@@ -1093,7 +1210,7 @@ impl<'a> Parser<'a> {
         if self.unterminated_at == Some(at) {
             return;
         }
-        self.syntax(
+        self.structural(
             Span::empty(at),
             format!("missing comma between {what}"),
             "expected `,` here",
@@ -1137,7 +1254,7 @@ impl<'a> Parser<'a> {
                 b',' => {
                     if expect_member {
                         let span = Span::new(self.pos, self.pos + 1);
-                        self.syntax(
+                        self.structural(
                             span,
                             "unexpected `,`",
                             "expected a key",
@@ -1184,7 +1301,7 @@ impl<'a> Parser<'a> {
                 }
                 b':' => {
                     let span = Span::new(self.pos, self.pos + 1);
-                    self.syntax(
+                    self.structural(
                         span,
                         "unexpected `:`",
                         "expected a key",
@@ -1196,7 +1313,7 @@ impl<'a> Parser<'a> {
                 b'{' | b'[' => {
                     // A value where a key belongs: parse it (to skip it structurally) and drop it.
                     let span = Span::new(self.pos, self.pos + 1);
-                    self.syntax(
+                    self.structural(
                         span,
                         format!("expected a key, found `{}`", c as char),
                         "expected a key",
@@ -1214,9 +1331,13 @@ impl<'a> Parser<'a> {
                     }
                     match self.parse_key() {
                         Some(key) => {
+                            // Members read in panic mode may be debris: no duplicate-key findings for them.
+                            let calm = !self.panic;
                             let member = self.parse_member(key, depth);
                             last_end = member.value.span.end().max(member.key.span.end());
-                            self.check_duplicate(&members, &mut index, &member);
+                            if calm || !self.panic {
+                                self.check_duplicate(&members, &mut index, &member);
+                            }
                             members.push(member);
                             expect_member = false;
                             last_comma = None;
@@ -1224,7 +1345,7 @@ impl<'a> Parser<'a> {
                         None => {
                             let (s, e) = self.scan_word(true);
                             let word = self.slice(s, e);
-                            self.syntax(
+                            self.structural(
                                 Span::new(s, e),
                                 format!("expected a key, found `{}`", excerpt(word)),
                                 "expected a key",
@@ -1258,7 +1379,7 @@ impl<'a> Parser<'a> {
             b'0'..=b'9' | b'-' | b'+' | b'.' => {
                 let (s, e) = self.scan_word(true);
                 let text = self.slice(s, e).to_string();
-                self.syntax(
+                self.structural(
                     Span::new(s, e),
                     "object keys must be strings",
                     "not a string",
@@ -1325,10 +1446,20 @@ impl<'a> Parser<'a> {
             Some(b':') => {
                 self.pos += 1;
                 self.skip_ws();
+                // A double-quoted key and its colon, no deeper than where panic began: the parser is back in step.
+                let s = key.span.start();
+                let level = self.path.len().saturating_sub(1);
+                if key.span.len() >= 2
+                    && self.peek_at(s) == Some(b'"')
+                    && self.peek_at(key.span.end() - 1) == Some(b'"')
+                    && level <= self.panic_level
+                {
+                    self.panic = false;
+                }
             }
             Some(b'=') => {
                 let span = Span::new(self.pos, self.pos + 1);
-                self.syntax(
+                self.structural(
                     span,
                     "expected `:` after key, found `=`",
                     "expected `:`",
@@ -1347,7 +1478,7 @@ impl<'a> Parser<'a> {
         let value = match self.peek() {
             _ if have_colon || value_follows => {
                 if !have_colon {
-                    self.syntax(
+                    self.structural(
                         Span::empty(key_end),
                         format!("missing `:` after key `{}`", excerpt(&key.text)),
                         "expected `:` here",
@@ -1361,7 +1492,7 @@ impl<'a> Parser<'a> {
                         if at >= self.b.len() {
                             if !self.eof_reported {
                                 self.eof_reported = true;
-                                self.syntax(
+                                self.syntax_always(
                                     Span::empty(at),
                                     format!(
                                         "missing value for key `{}` at the end of input",
@@ -1372,7 +1503,7 @@ impl<'a> Parser<'a> {
                                 );
                             }
                         } else {
-                            self.syntax(
+                            self.structural(
                                 Span::empty(at),
                                 format!("missing value for key `{}`", excerpt(&key.text)),
                                 "expected a value here",
@@ -1387,7 +1518,7 @@ impl<'a> Parser<'a> {
                 if next.is_none() {
                     if !self.eof_reported {
                         self.eof_reported = true;
-                        self.syntax(
+                        self.syntax_always(
                             Span::empty(key_end),
                             format!(
                                 "missing `:` and value after key `{}` at the end of input",
@@ -1398,7 +1529,7 @@ impl<'a> Parser<'a> {
                         );
                     }
                 } else {
-                    self.syntax(
+                    self.structural(
                         Span::empty(key_end),
                         format!("missing `:` and value after key `{}`", excerpt(&key.text)),
                         "expected `: value` here",
@@ -1486,7 +1617,7 @@ impl<'a> Parser<'a> {
                 b',' => {
                     if expect_value {
                         let span = Span::new(self.pos, self.pos + 1);
-                        self.syntax(
+                        self.structural(
                             span,
                             "unexpected `,`",
                             "expected a value",
@@ -1500,7 +1631,7 @@ impl<'a> Parser<'a> {
                 }
                 b':' => {
                     let span = Span::new(self.pos, self.pos + 1);
-                    self.syntax(
+                    self.structural(
                         span,
                         "unexpected `:` in an array",
                         "arrays have no keys",
