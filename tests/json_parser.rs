@@ -293,3 +293,42 @@ fn corpus_known_broken_file_is_flagged() {
         Some("$.Messages")
     );
 }
+
+/// No error cascades: every single-character edit of a pretty-printed definition (deleting a character, or
+/// inserting one of the characters people get wrong) gives at least one and at most a few diagnostics.
+#[test]
+fn single_edits_do_not_cascade() {
+    const DEF: &str = r#"{
+  "Comment": "A sample",
+  "StartAt": "Hello",
+  "States": {
+    "Hello": {"Type": "Pass", "Result": {"x": [1, 2.5, true, null]}, "Next": "World"},
+    "World": {
+      "Type": "Task",
+      "Resource": "arn:aws:lambda:us-east-1:123:function:f",
+      "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 2}],
+      "End": true
+    }
+  }
+}"#;
+    let mut worst = (0, String::new());
+    let mut total = 0;
+    for (at, _) in DEF.char_indices() {
+        for edit in ["", ",", "\"", "{", "}", "[", "]", ":", "x"] {
+            let mut text = DEF.to_string();
+            if edit.is_empty() {
+                text.remove(at);
+            } else {
+                text.insert_str(at, edit);
+            }
+            let out = parse_json(&text, false);
+            let n = out.diagnostics.len();
+            total += n;
+            if n > worst.0 {
+                worst = (n, format!("edit {edit:?} at {at}: {:#?}", out.diagnostics));
+            }
+        }
+    }
+    assert!(worst.0 <= 4, "{} diagnostics for {}", worst.0, worst.1);
+    assert!(total > 0);
+}

@@ -561,8 +561,56 @@ impl<'a> Parser<'a> {
         self.peek_at(i) == Some(b':')
     }
 
+    /// At a key or value with no opening quote but a closing one (`Next": ...`, `"Next": World",`): the position
+    /// of that closing quote. It must be on this line, with no `, { } [ ]` (nor `:` in a key) before it, and be
+    /// followed by `:` (key) or by `,` `}` `]` or the end of the line (value).
+    fn missing_open_quote(&self, key: bool) -> Option<usize> {
+        let mut i = self.pos;
+        loop {
+            match self.peek_at(i)? {
+                b'"' => break,
+                b',' | b'{' | b'}' | b'[' | b']' | b'\n' | b'\r' | b'\'' | b'\\' => return None,
+                b':' if key => return None,
+                _ => i += 1,
+            }
+        }
+        let q = i;
+        i += 1;
+        while matches!(self.peek_at(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        let ok = match self.peek_at(i) {
+            Some(b':') => key,
+            None | Some(b',' | b'}' | b']' | b'\n' | b'\r') => !key,
+            _ => false,
+        };
+        (ok && q > self.pos).then_some(q)
+    }
+
+    /// Reads the text up to the closing quote at `q` of a string whose opening quote is missing.
+    fn unopened_string(&mut self, q: usize) -> (String, Span) {
+        let start = self.pos;
+        let text = self.slice(start, q).to_string();
+        self.pos = q + 1;
+        let d = self
+            .invalid(
+                Span::empty(start),
+                "missing opening `\"`",
+                "expected `\"` here",
+            )
+            .secondary(Span::new(q, q + 1), "the closing quote")
+            .note(NOTE_SYNTAX)
+            .help(format!("add the opening quote: `\"{}\"`", excerpt(&text)));
+        self.push(d);
+        (text, Span::new(start, q + 1))
+    }
+
     /// A bare word in value position: `true`/`false`/`null`, JSON5 `Infinity`/`NaN`, or an error.
     fn parse_word(&mut self) -> Node {
+        if let Some(q) = self.missing_open_quote(false) {
+            let (text, span) = self.unopened_string(q);
+            return Node::new(span, Value::String(text));
+        }
         let (start, mut end) = self.scan_word(false);
         let mut word = self.slice(start, end);
         if !matches!(word, "true" | "false" | "null" | "Infinity" | "NaN") {
@@ -1282,6 +1330,8 @@ impl<'a> Parser<'a> {
                             .note(NOTE_SYNTAX)
                             .help(format!("remove `\"{}\": ` if `\"{shown}\"` is the key, or add a comma and a value", excerpt(&prev_key)));
                         self.push(d);
+                        // The guess may be wrong: stay quiet until the parser is clearly back in step.
+                        self.enter_panic();
                         self.pos += 1;
                         self.skip_ws();
                         let key = Key {
@@ -1392,6 +1442,11 @@ impl<'a> Parser<'a> {
                     },
                     false,
                 ))
+            }
+            _ if self.missing_open_quote(true).is_some() => {
+                let q = self.missing_open_quote(true)?;
+                let (text, span) = self.unopened_string(q);
+                Some((Key { text, span }, false))
             }
             c if is_ident_byte(c)
                 && !self
@@ -2263,6 +2318,56 @@ mod tests {
         let out = strict(",{}");
         one(&out, "expected a JSON value, found `,`", (0, 1));
         assert!(root(&out).as_object().is_some());
+    }
+
+    #[test]
+    fn unescaped_quote_inside_string() {
+        let text = r#"{"Comment": "say "hi" now", "b": 1}"#;
+        let out = strict(text);
+        let d = one(&out, "unescaped `\"` inside a string", (17, 18));
+        assert_eq!(d.pointer, "/Comment");
+        assert_eq!(
+            root(&out).get("Comment").unwrap().as_str(),
+            Some("say \"hi\" now")
+        );
+        assert_eq!(root(&out).get("Comment").unwrap().span, Span::new(12, 26));
+        assert!(root(&out).get("b").is_some());
+    }
+
+    #[test]
+    fn missing_opening_quote() {
+        let text = "{\n  \"a\": 1,\n  Next\": World\",\n  \"End\": true\n}";
+        let out = strict(text);
+        assert_eq!(
+            messages(&out),
+            ["missing opening `\"`", "missing opening `\"`"]
+        );
+        let at = text.find("Next").unwrap();
+        assert_eq!(out.diagnostics[0].primary.span, Span::empty(at));
+        let r = root(&out);
+        let next = r.member("Next").unwrap();
+        assert_eq!(next.key.span, Span::new(at, at + 5));
+        assert_eq!(next.value.as_str(), Some("World"));
+        assert_eq!(r.get("End").unwrap().as_bool(), Some(true));
+    }
+
+    #[test]
+    fn panic_mode_one_mistake_one_diagnostic() {
+        // A stray `[` turns the rest of the object into array debris: one error for it, one for the end.
+        let text = "{\"S\": {[\n \"A\": {\"Type\": \"Pass\"},\n \"B\": 2\n}}";
+        let out = strict(text);
+        let m = messages(&out);
+        assert_eq!(m[0], "expected a key, found `[`");
+        assert!(m.len() <= 2, "{m:?}");
+        // A later independent mistake, after a clean member, is still reported.
+        let out = strict(r#"{"a": 1 "b": 2, "c": 01}"#);
+        assert_eq!(
+            messages(&out),
+            [
+                "missing comma between object members",
+                "leading zeros are not allowed in numbers"
+            ]
+        );
     }
 
     #[test]
