@@ -295,7 +295,7 @@ fn corpus_known_broken_file_is_flagged() {
 }
 
 /// No error cascades: every single-character edit of a pretty-printed definition (deleting a character, or
-/// inserting one of the characters people get wrong) gives at least one and at most a few diagnostics.
+/// inserting one of the characters people get wrong) gives at most a few diagnostics.
 #[test]
 fn single_edits_do_not_cascade() {
     const DEF: &str = r#"{

@@ -9,6 +9,11 @@
 //!   the rest of the document still lints.
 //! * Recovery keeps as much of the tree as possible: a missing comma still inserts the member, a value that cannot
 //!   be read becomes [`Value::Error`], an unclosed container is closed at the end of input.
+//! * One mistake, one diagnostic: a structural error (missing or extra punctuation, a misplaced token) puts the
+//!   parser in *panic mode*, where further errors are not reported until a clean `"key": ` member at the same or an
+//!   outer level shows it is back in step (end-of-input and depth problems are always reported). Common slips get a
+//!   targeted recovery: a missing comma or colon, an unescaped `"` inside a string, a missing opening quote,
+//!   `"a": "b": value`, a string cut at the end of its line, a closer that belongs to an outer container.
 //! * Nesting is capped at [`MAX_DEPTH`]: the over-deep value becomes [`Value::Error`] and is skipped without
 //!   recursion, so no input can overflow the stack. Every loop consumes input, so parsing is linear in the input.
 use super::{escape_pointer_token, Key, Member, Node, Number, ParseOutput, Span, Value, MAX_DEPTH};
