@@ -70,6 +70,40 @@ const SAMPLE: &str = r#"{
   }
 }"#;
 
+/// Pieces of JSON5 documents (and of broken ones) for the strict-vs-JSON5 property.
+const JSON5_TOKENS: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    " ",
+    "\n",
+    "\r\n",
+    "'a'",
+    "\"b\"",
+    "key",
+    "1",
+    "-2.5e3",
+    ".5",
+    "5.",
+    "0x1F",
+    "+1",
+    "Infinity",
+    "NaN",
+    "true",
+    "null",
+    "// c\n",
+    "/* c */",
+    "'\\''",
+    "\"x\\\ny\"",
+    "\"\\v\\x41\"",
+    "\u{a0}",
+    "01",
+    "@",
+];
+
 /// A JSON value whose numbers survive a trip through f64 (integers within ±2^53, finite floats).
 fn arb_json() -> impl Strategy<Value = serde_json::Value> {
     use serde_json::Value as J;
@@ -139,6 +173,16 @@ proptest! {
             text.replace_range(at..at + next, with.encode_utf8(&mut [0; 4]));
         }
         parse_checked(&text);
+    }
+
+    /// Strict mode reports JSON5 syntax but recovers exactly as JSON5 mode: the trees are always the same.
+    #[test]
+    fn strict_recovers_exactly_as_json5(tokens in prop::collection::vec(prop::sample::select(JSON5_TOKENS), 0..40)) {
+        let text: String = tokens.concat();
+        let strict = parse_json(&text, false);
+        let json5 = parse_json(&text, true);
+        prop_assert_eq!(format!("{:?}", strict.root), format!("{:?}", json5.root));
+        prop_assert!(strict.diagnostics.len() >= json5.diagnostics.len());
     }
 
     #[test]
