@@ -461,7 +461,7 @@ impl<'a> Parser<'a> {
                 "a JSON document holds exactly one value: remove the extra content or merge it into the root object",
             );
             if let Some(r) = &root {
-                d = d.secondary(r.span, "the root value ends here");
+                d = d.secondary(r.span, "the root value");
             }
             self.push(d);
         }
@@ -1451,7 +1451,8 @@ impl<'a> Parser<'a> {
             _ if self.missing_open_quote(true).is_some() => {
                 let q = self.missing_open_quote(true)?;
                 let (text, span) = self.unopened_string(q);
-                Some((Key { text, span }, false))
+                // `true`: the pointer must use the text, not the raw span (which ends with the quote).
+                Some((Key { text, span }, true))
             }
             c if is_ident_byte(c)
                 && !self
@@ -2353,6 +2354,7 @@ mod tests {
         let next = r.member("Next").unwrap();
         assert_eq!(next.key.span, Span::new(at, at + 5));
         assert_eq!(next.value.as_str(), Some("World"));
+        assert_eq!(out.diagnostics[1].pointer, "/Next");
         assert_eq!(r.get("End").unwrap().as_bool(), Some(true));
     }
 
