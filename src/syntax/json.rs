@@ -9,6 +9,11 @@
 //!   the rest of the document still lints.
 //! * Recovery keeps as much of the tree as possible: a missing comma still inserts the member, a value that cannot
 //!   be read becomes [`Value::Error`], an unclosed container is closed at the end of input.
+//! * One mistake, one diagnostic: a structural error (missing or extra punctuation, a misplaced token) puts the
+//!   parser in *panic mode*, where further errors are not reported until a clean `"key": ` member at the same or an
+//!   outer level shows it is back in step (end-of-input and depth problems are always reported). Common slips get a
+//!   targeted recovery: a missing comma or colon, an unescaped `"` inside a string, a missing opening quote,
+//!   `"a": "b": value`, a string cut at the end of its line, a closer that belongs to an outer container.
 //! * Nesting is capped at [`MAX_DEPTH`]: the over-deep value becomes [`Value::Error`] and is skipped without
 //!   recursion, so no input can overflow the stack. Every loop consumes input, so parsing is linear in the input.
 use super::{escape_pointer_token, Key, Member, Node, Number, ParseOutput, Span, Value, MAX_DEPTH};
@@ -44,6 +49,8 @@ pub fn parse_json(text: &str, json5: bool) -> ParseOutput {
         depth_reported: false,
         eof_reported: false,
         unterminated_at: None,
+        panic: false,
+        panic_level: 0,
     };
     let root = p.parse_document();
     ParseOutput {
@@ -76,6 +83,11 @@ struct Parser<'a> {
     eof_reported: bool,
     /// End of the last string that was cut at a line end (a "missing comma" right there is not reported again).
     unterminated_at: Option<usize>,
+    /// Panic mode: set by a structural error, cleared by the next clean `"key": ` member. While set, errors are
+    /// not reported (they are most likely consequences of the first one), except end-of-input and depth problems.
+    panic: bool,
+    /// Path length where panic mode began: only a clean member at this level or above ends it.
+    panic_level: usize,
 }
 
 /// A string token: unescaped text, span with quotes, and whether it held escapes.
@@ -150,14 +162,28 @@ impl<'a> Parser<'a> {
         message: impl Into<String>,
         label: impl Into<String>,
     ) -> Diagnostic {
+        // Past the error cap the diagnostic is dropped: skip building its pointer.
+        let pointer = if self.syntax_errors < MAX_SYNTAX_ERRORS {
+            self.pointer()
+        } else {
+            String::new()
+        };
         invalid_json::META
             .diagnostic(span, message)
             .label(label)
-            .pointer(self.pointer())
+            .pointer(pointer)
     }
 
     /// Records an `invalid-json` diagnostic, honouring the error cap.
     fn push(&mut self, d: Diagnostic) {
+        if self.panic {
+            return;
+        }
+        self.push_always(d);
+    }
+
+    /// Records an `invalid-json` diagnostic even in panic mode (end-of-input and depth problems).
+    fn push_always(&mut self, d: Diagnostic) {
         self.syntax_errors += 1;
         if self.syntax_errors < MAX_SYNTAX_ERRORS {
             self.diags.push(d);
@@ -189,6 +215,45 @@ impl<'a> Parser<'a> {
             .note(NOTE_SYNTAX)
             .help(help);
         self.push(d);
+    }
+
+    /// A structural error (missing or extra punctuation, misplaced token): reported unless already in panic mode,
+    /// then panic mode is entered, so its likely consequences are not reported as well.
+    fn structural(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        label: &str,
+        help: impl Into<String>,
+    ) {
+        self.syntax(span, message, label, help);
+        self.enter_panic();
+    }
+
+    /// Enters panic mode at the current nesting level (or lowers the level when already panicking).
+    fn enter_panic(&mut self) {
+        let level = self.path.len();
+        if self.panic {
+            self.panic_level = self.panic_level.min(level);
+        } else {
+            self.panic = true;
+            self.panic_level = level;
+        }
+    }
+
+    /// A syntax error reported even in panic mode.
+    fn syntax_always(
+        &mut self,
+        span: Span,
+        message: impl Into<String>,
+        label: &str,
+        help: impl Into<String>,
+    ) {
+        let d = self
+            .invalid(span, message, label)
+            .note(NOTE_SYNTAX)
+            .help(help);
+        self.push_always(d);
     }
 
     /// A JSON5 extension used in strict mode: an error there, nothing in JSON5 mode.
@@ -226,6 +291,12 @@ impl<'a> Parser<'a> {
     /// Skips whitespace and comments (reporting them in strict mode).
     fn skip_ws(&mut self) {
         loop {
+            // Fast path: a run of ordinary whitespace (indentation) in one scan.
+            let rest = self.b.get(self.pos..).unwrap_or(&[]);
+            self.pos += rest
+                .iter()
+                .position(|&c| !matches!(c, b' ' | b'\t' | b'\n' | b'\r'))
+                .unwrap_or(rest.len());
             match self.peek() {
                 Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
                 Some(b'/') => match self.peek_at(self.pos + 1) {
@@ -297,7 +368,7 @@ impl<'a> Parser<'a> {
             None => {
                 self.pos = self.b.len();
                 self.eof_reported = true;
-                self.syntax(
+                self.syntax_always(
                     Span::new(start, start + 2),
                     "unterminated block comment",
                     "comment starts here and never ends",
@@ -335,8 +406,9 @@ impl<'a> Parser<'a> {
                 let d = self
                     .invalid(Span::empty(self.b.len()), "empty document", "expected a JSON object here")
                     .note("a state machine definition is a JSON object; AWS rejects an empty one (MISSING_DESCRIPTION)")
-                    .help("write the definition: `{\"StartAt\": ..., \"States\": {...}}`");
-                self.push(d);
+                    .help("write the definition: `{\"StartAt\": ..., \"States\": {...}}`")
+                    .aws_code("MISSING_DESCRIPTION");
+                self.push_always(d);
             }
             return None;
         }
@@ -354,7 +426,7 @@ impl<'a> Parser<'a> {
                 reported = true;
                 let span = Span::new(self.pos, self.pos + 1);
                 let found = self.slice(self.pos, self.pos + 1).to_string();
-                self.syntax(
+                self.structural(
                     span,
                     format!("expected a JSON value, found `{found}`"),
                     "unexpected character",
@@ -366,7 +438,12 @@ impl<'a> Parser<'a> {
         self.skip_ws();
         if self.pos < self.b.len() {
             let start = self.pos;
-            let end = self.text.trim_end().len().max(start + 1);
+            let trimmed = self.text.trim_end().len();
+            let end = if trimmed > start {
+                trimmed
+            } else {
+                start + self.char_at(start).map_or(1, char::len_utf8)
+            };
             let (span, message, label) = match self.peek() {
                 Some(c @ (b'}' | b']')) => (
                     Span::new(start, start + 1),
@@ -384,7 +461,7 @@ impl<'a> Parser<'a> {
                 "a JSON document holds exactly one value: remove the extra content or merge it into the root object",
             );
             if let Some(r) = &root {
-                d = d.secondary(r.span, "the root value ends here");
+                d = d.secondary(r.span, "the root value");
             }
             self.push(d);
         }
@@ -424,7 +501,7 @@ impl<'a> Parser<'a> {
                 )
                 .note("aslint does not read values nested this deeply, so nothing inside is checked; no real state machine needs them")
                 .help("flatten the data, or pass it in as execution input instead of embedding it in the definition");
-            self.push(d);
+            self.push_always(d);
         }
         let mut level = 0usize;
         while let Some(c) = self.peek() {
@@ -460,11 +537,105 @@ impl<'a> Parser<'a> {
         Node::new(Span::new(start, self.pos), Value::Error)
     }
 
+    /// True when a key followed by `:` starts at `self.pos` (a lookahead used only on error paths).
+    fn looks_like_key(&self) -> bool {
+        let mut i = self.pos;
+        match self.peek() {
+            Some(q @ (b'"' | b'\'')) => {
+                i += 1;
+                loop {
+                    match self.peek_at(i) {
+                        Some(b'\\') => i += 2,
+                        Some(c) if c == q => break,
+                        Some(b'\n' | b'\r') | None => return false,
+                        Some(_) => i += 1,
+                    }
+                }
+                i += 1;
+            }
+            Some(c) if is_ident_byte(c) => {
+                while self.peek_at(i).is_some_and(is_ident_byte) {
+                    i += 1;
+                }
+            }
+            _ => return false,
+        }
+        while matches!(self.peek_at(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            i += 1;
+        }
+        self.peek_at(i) == Some(b':')
+    }
+
+    /// At a key or value with no opening quote but a closing one (`Next": ...`, `"Next": World",`): the position
+    /// of that closing quote. It must be on this line, with no `, { } [ ]` (nor `:` in a key) before it, and be
+    /// followed by `:` (key) or by `,` `}` `]` or the end of the line (value).
+    fn missing_open_quote(&self, key: bool) -> Option<usize> {
+        let mut i = self.pos;
+        loop {
+            match self.peek_at(i)? {
+                b'"' => break,
+                b',' | b'{' | b'}' | b'[' | b']' | b'\n' | b'\r' | b'\'' | b'\\' => return None,
+                b':' if key => return None,
+                _ => i += 1,
+            }
+        }
+        let q = i;
+        i += 1;
+        while matches!(self.peek_at(i), Some(b' ' | b'\t')) {
+            i += 1;
+        }
+        let ok = match self.peek_at(i) {
+            Some(b':') => key,
+            None | Some(b',' | b'}' | b']' | b'\n' | b'\r') => !key,
+            _ => false,
+        };
+        (ok && q > self.pos).then_some(q)
+    }
+
+    /// Reads the text up to the closing quote at `q` of a string whose opening quote is missing.
+    fn unopened_string(&mut self, q: usize) -> (String, Span) {
+        let start = self.pos;
+        let text = self.slice(start, q).to_string();
+        self.pos = q + 1;
+        let d = self
+            .invalid(
+                Span::empty(start),
+                "missing opening `\"`",
+                "expected `\"` here",
+            )
+            .secondary(Span::new(q, q + 1), "the closing quote")
+            .note(NOTE_SYNTAX)
+            .help(format!("add the opening quote: `\"{}\"`", excerpt(&text)));
+        self.push(d);
+        (text, Span::new(start, q + 1))
+    }
+
     /// A bare word in value position: `true`/`false`/`null`, JSON5 `Infinity`/`NaN`, or an error.
     fn parse_word(&mut self) -> Node {
-        let (start, end) = self.scan_word(false);
+        if let Some(q) = self.missing_open_quote(false) {
+            let (text, span) = self.unopened_string(q);
+            return Node::new(span, Value::String(text));
+        }
+        let (start, mut end) = self.scan_word(false);
+        let mut word = self.slice(start, end);
+        if !matches!(word, "true" | "false" | "null" | "Infinity" | "NaN") {
+            // Unquoted text often has spaces (`Hello world`): take the rest of it on this line as one word.
+            loop {
+                let mut i = end;
+                while matches!(self.peek_at(i), Some(b' ' | b'\t')) {
+                    i += 1;
+                }
+                match self.peek_at(i) {
+                    Some(c) if !is_word_stop(c) && c != b'/' && i > end => {
+                        self.pos = i;
+                        end = self.scan_word(false).1;
+                    }
+                    _ => break,
+                }
+            }
+            word = self.slice(start, end);
+        }
         let span = Span::new(start, end);
-        let word = self.slice(start, end);
         let value = match word {
             "true" => Value::Bool(true),
             "false" => Value::Bool(false),
@@ -588,7 +759,7 @@ impl<'a> Parser<'a> {
         }
         if body.len() > 2 && (body.starts_with("0x") || body.starts_with("0X")) {
             let mut v = 0f64;
-            for &c in &body.as_bytes()[2..] {
+            for &c in body.as_bytes().get(2..).unwrap_or(&[]) {
                 match hex_val(c) {
                     Some(d) => v = v * 16.0 + f64::from(d),
                     None => return invalid(self),
@@ -639,7 +810,17 @@ impl<'a> Parser<'a> {
         if i != b.len() {
             return invalid(self);
         }
-        let value = match tok.parse::<f64>() {
+        let value = if !has_dot && !has_exp && n_int <= 15 {
+            // Integers that fit exactly: no need for the general float parser.
+            let mut v = 0u64;
+            for &d in b.get(int_start..int_start + n_int).unwrap_or(&[]) {
+                v = v * 10 + u64::from(d - b'0');
+            }
+            Ok(if neg { -(v as f64) } else { v as f64 })
+        } else {
+            tok.parse::<f64>()
+        };
+        let value = match value {
             Ok(v) => v,
             Err(_) => return invalid(self),
         };
@@ -691,8 +872,43 @@ impl<'a> Parser<'a> {
         let mut escaped = false;
         let mut ctrl_reported = false;
         let mut closed = false;
-        while let Some(c) = self.peek() {
+        // Set when a quote turned out to be stray: the string really closes at this quote.
+        let mut close_at: Option<usize> = None;
+        loop {
+            // Fast path: skip ordinary bytes in one scan.
+            let rest = self.b.get(self.pos..).unwrap_or(&[]);
+            let skip = rest
+                .iter()
+                .position(|&c| c == q || c == b'\\' || c < 0x20)
+                .unwrap_or(rest.len());
+            self.pos += skip;
+            let Some(c) = self.peek() else { break };
             if c == q {
+                if close_at.is_some_and(|k| self.pos < k) {
+                    // A stray quote inside the string (reported below): keep it as content.
+                    self.pos += 1;
+                    continue;
+                }
+                if close_at.is_none() {
+                    if let Some(k) = self.stray_quote_close(q) {
+                        close_at = Some(k);
+                        let quote = q as char;
+                        let d = self
+                            .invalid(
+                                Span::new(self.pos, self.pos + 1),
+                                format!("unescaped `{quote}` inside a string"),
+                                "this quote ends the string early",
+                            )
+                            .note(NOTE_SYNTAX)
+                            .help(format!(
+                                "escape it as `\\{quote}`, or remove it if it is a typo"
+                            ));
+                        self.push(d);
+                        escaped = true;
+                        self.pos += 1;
+                        continue;
+                    }
+                }
                 out.push_str(self.slice(chunk, self.pos));
                 self.pos += 1;
                 closed = true;
@@ -740,10 +956,12 @@ impl<'a> Parser<'a> {
                 .help(format!(
                     "add the closing `{quote}`; a line break inside a string must be written `\\n`"
                 ));
-            self.push(d);
             if at_eof {
+                self.push_always(d);
                 self.eof_reported = true;
             } else {
+                self.push(d);
+                self.enter_panic();
                 self.unterminated_at = Some(self.pos);
             }
         }
@@ -760,6 +978,38 @@ impl<'a> Parser<'a> {
             text: out,
             span,
             escaped,
+        }
+    }
+
+    /// At a closing quote (`self.pos`): when the string is glued to what follows (a word character or another
+    /// quote, which valid JSON never has), the quote was probably meant as content (`"say "hi" now"`, `"Hel"lo"`).
+    /// Returns the position of the quote that most likely closes the string instead: the next one on this line
+    /// that is followed by `,` `:` `}` `]` or the end of the line.
+    fn stray_quote_close(&self, q: u8) -> Option<usize> {
+        let next = self.peek_at(self.pos + 1)?;
+        if !(is_ident_byte(next) || next == q) {
+            return None;
+        }
+        let mut i = self.pos + 1;
+        loop {
+            match self.peek_at(i)? {
+                b'\\' => i += 2,
+                b'\n' | b'\r' => return None,
+                c if c == q => {
+                    let mut j = i + 1;
+                    while matches!(self.peek_at(j), Some(b' ' | b'\t')) {
+                        j += 1;
+                    }
+                    if matches!(
+                        self.peek_at(j),
+                        None | Some(b',' | b':' | b'}' | b']' | b'\n' | b'\r')
+                    ) {
+                        return Some(i);
+                    }
+                    i += 1;
+                }
+                _ => i += 1,
+            }
         }
     }
 
@@ -963,7 +1213,7 @@ impl<'a> Parser<'a> {
             .secondary(Span::new(open, open + 1), "unclosed here")
             .note(NOTE_SYNTAX)
             .help(format!("add the missing `{closer}`"));
-        self.push(d);
+        self.push_always(d);
     }
 
     /// Handles a closer that does not match the current container (`want`). Returns true when it closes an
@@ -983,6 +1233,7 @@ impl<'a> Parser<'a> {
                 .note(NOTE_SYNTAX)
                 .help(format!("add the missing `{}` before this", want as char));
             self.push(d);
+            self.enter_panic();
             true
         } else {
             let span = Span::new(self.pos, self.pos + 1);
@@ -1002,6 +1253,7 @@ impl<'a> Parser<'a> {
                 .note(NOTE_SYNTAX)
                 .help("remove it");
             self.push(d);
+            self.enter_panic();
             self.pos += 1;
             false
         }
@@ -1011,7 +1263,7 @@ impl<'a> Parser<'a> {
         if self.unterminated_at == Some(at) {
             return;
         }
-        self.syntax(
+        self.structural(
             Span::empty(at),
             format!("missing comma between {what}"),
             "expected `,` here",
@@ -1055,7 +1307,7 @@ impl<'a> Parser<'a> {
                 b',' => {
                     if expect_member {
                         let span = Span::new(self.pos, self.pos + 1);
-                        self.syntax(
+                        self.structural(
                             span,
                             "unexpected `,`",
                             "expected a key",
@@ -1067,9 +1319,44 @@ impl<'a> Parser<'a> {
                     self.pos += 1;
                     last_end = self.pos;
                 }
+                b':' if !expect_member
+                    && members.last().is_some_and(|m| m.value.as_str().is_some()) =>
+                {
+                    // `"a": "b": value`: the string value was meant as the key of a new member.
+                    let span = Span::new(self.pos, self.pos + 1);
+                    let prev = members
+                        .last()
+                        .map(|m| (m.key.text.clone(), m.value.clone()));
+                    if let Some((prev_key, prev_value)) = prev {
+                        let shown = excerpt(prev_value.as_str().unwrap_or(""));
+                        let d = self
+                            .invalid(span, format!("unexpected `:` after the value of `{}`", excerpt(&prev_key)), "a value cannot be followed by `:`")
+                            .secondary(prev_value.span, "read as the key of a new member")
+                            .note(NOTE_SYNTAX)
+                            .help(format!("remove `\"{}\": ` if `\"{shown}\"` is the key, or add a comma and a value", excerpt(&prev_key)));
+                        self.push(d);
+                        // The guess may be wrong: stay quiet until the parser is clearly back in step.
+                        self.enter_panic();
+                        self.pos += 1;
+                        self.skip_ws();
+                        let key = Key {
+                            text: prev_value.as_str().unwrap_or("").to_string(),
+                            span: prev_value.span,
+                        };
+                        self.path.push(Seg::Owned(key.text.clone()));
+                        let value = self
+                            .parse_value(depth)
+                            .unwrap_or_else(|| Node::new(Span::empty(self.pos), Value::Error));
+                        self.path.pop();
+                        last_end = value.span.end().max(last_end);
+                        let member = Member { key, value };
+                        self.check_duplicate(&members, &mut index, &member);
+                        members.push(member);
+                    }
+                }
                 b':' => {
                     let span = Span::new(self.pos, self.pos + 1);
-                    self.syntax(
+                    self.structural(
                         span,
                         "unexpected `:`",
                         "expected a key",
@@ -1081,7 +1368,7 @@ impl<'a> Parser<'a> {
                 b'{' | b'[' => {
                     // A value where a key belongs: parse it (to skip it structurally) and drop it.
                     let span = Span::new(self.pos, self.pos + 1);
-                    self.syntax(
+                    self.structural(
                         span,
                         format!("expected a key, found `{}`", c as char),
                         "expected a key",
@@ -1099,9 +1386,13 @@ impl<'a> Parser<'a> {
                     }
                     match self.parse_key() {
                         Some(key) => {
+                            // Members read in panic mode may be debris: no duplicate-key findings for them.
+                            let calm = !self.panic;
                             let member = self.parse_member(key, depth);
                             last_end = member.value.span.end().max(member.key.span.end());
-                            self.check_duplicate(&members, &mut index, &member);
+                            if calm || !self.panic {
+                                self.check_duplicate(&members, &mut index, &member);
+                            }
                             members.push(member);
                             expect_member = false;
                             last_comma = None;
@@ -1109,7 +1400,7 @@ impl<'a> Parser<'a> {
                         None => {
                             let (s, e) = self.scan_word(true);
                             let word = self.slice(s, e);
-                            self.syntax(
+                            self.structural(
                                 Span::new(s, e),
                                 format!("expected a key, found `{}`", excerpt(word)),
                                 "expected a key",
@@ -1143,7 +1434,7 @@ impl<'a> Parser<'a> {
             b'0'..=b'9' | b'-' | b'+' | b'.' => {
                 let (s, e) = self.scan_word(true);
                 let text = self.slice(s, e).to_string();
-                self.syntax(
+                self.structural(
                     Span::new(s, e),
                     "object keys must be strings",
                     "not a string",
@@ -1156,6 +1447,12 @@ impl<'a> Parser<'a> {
                     },
                     false,
                 ))
+            }
+            _ if self.missing_open_quote(true).is_some() => {
+                let q = self.missing_open_quote(true)?;
+                let (text, span) = self.unopened_string(q);
+                // `true`: the pointer must use the text, not the raw span (which ends with the quote).
+                Some((Key { text, span }, true))
             }
             c if is_ident_byte(c)
                 && !self
@@ -1210,10 +1507,20 @@ impl<'a> Parser<'a> {
             Some(b':') => {
                 self.pos += 1;
                 self.skip_ws();
+                // A double-quoted key and its colon, no deeper than where panic began: the parser is back in step.
+                let s = key.span.start();
+                let level = self.path.len().saturating_sub(1);
+                if key.span.len() >= 2
+                    && self.peek_at(s) == Some(b'"')
+                    && self.peek_at(key.span.end() - 1) == Some(b'"')
+                    && level <= self.panic_level
+                {
+                    self.panic = false;
+                }
             }
             Some(b'=') => {
                 let span = Span::new(self.pos, self.pos + 1);
-                self.syntax(
+                self.structural(
                     span,
                     "expected `:` after key, found `=`",
                     "expected `:`",
@@ -1224,10 +1531,15 @@ impl<'a> Parser<'a> {
             }
             _ => have_colon = false,
         }
-        let value = match (have_colon, self.peek()) {
-            (true, _) | (false, Some(b'{' | b'[' | b'"' | b'\'' | b'-' | b'0'..=b'9')) => {
+        let value_follows = !have_colon
+            && self
+                .peek()
+                .is_some_and(|c| !matches!(c, b',' | b'}' | b']' | b':'))
+            && !self.looks_like_key();
+        let value = match self.peek() {
+            _ if have_colon || value_follows => {
                 if !have_colon {
-                    self.syntax(
+                    self.structural(
                         Span::empty(key_end),
                         format!("missing `:` after key `{}`", excerpt(&key.text)),
                         "expected `:` here",
@@ -1241,7 +1553,7 @@ impl<'a> Parser<'a> {
                         if at >= self.b.len() {
                             if !self.eof_reported {
                                 self.eof_reported = true;
-                                self.syntax(
+                                self.syntax_always(
                                     Span::empty(at),
                                     format!(
                                         "missing value for key `{}` at the end of input",
@@ -1252,7 +1564,7 @@ impl<'a> Parser<'a> {
                                 );
                             }
                         } else {
-                            self.syntax(
+                            self.structural(
                                 Span::empty(at),
                                 format!("missing value for key `{}`", excerpt(&key.text)),
                                 "expected a value here",
@@ -1263,11 +1575,11 @@ impl<'a> Parser<'a> {
                     }
                 }
             }
-            (false, next) => {
+            next => {
                 if next.is_none() {
                     if !self.eof_reported {
                         self.eof_reported = true;
-                        self.syntax(
+                        self.syntax_always(
                             Span::empty(key_end),
                             format!(
                                 "missing `:` and value after key `{}` at the end of input",
@@ -1278,7 +1590,7 @@ impl<'a> Parser<'a> {
                         );
                     }
                 } else {
-                    self.syntax(
+                    self.structural(
                         Span::empty(key_end),
                         format!("missing `:` and value after key `{}`", excerpt(&key.text)),
                         "expected `: value` here",
@@ -1366,7 +1678,7 @@ impl<'a> Parser<'a> {
                 b',' => {
                     if expect_value {
                         let span = Span::new(self.pos, self.pos + 1);
-                        self.syntax(
+                        self.structural(
                             span,
                             "unexpected `,`",
                             "expected a value",
@@ -1380,7 +1692,7 @@ impl<'a> Parser<'a> {
                 }
                 b':' => {
                     let span = Span::new(self.pos, self.pos + 1);
-                    self.syntax(
+                    self.structural(
                         span,
                         "unexpected `:` in an array",
                         "arrays have no keys",
@@ -1919,8 +2231,155 @@ mod tests {
     }
 
     #[test]
+    fn value_followed_by_colon_becomes_a_member() {
+        let text = r#"{"Messages": "Messages.$": "$.M", "b": 1}"#;
+        let out = strict(text);
+        let d = one(
+            &out,
+            "unexpected `:` after the value of `Messages`",
+            (25, 26),
+        );
+        assert_eq!(d.secondary[0].span, Span::new(13, 25));
+        let r = root(&out);
+        assert_eq!(r.get("Messages.$").unwrap().as_str(), Some("$.M"));
+        assert_eq!(r.member("Messages.$").unwrap().key.span, Span::new(13, 25));
+        assert!(r.get("b").is_some());
+    }
+
+    #[test]
+    fn missing_colon_before_literal_and_unquoted_text() {
+        let out = strict(r#"{"a" true, "b": hello world}"#);
+        assert_eq!(
+            messages(&out),
+            ["missing `:` after key `a`", "unquoted string `hello world`"]
+        );
+        assert_eq!(out.diagnostics[1].primary.span, Span::new(16, 27));
+        assert_eq!(root(&out).get("a").unwrap().as_bool(), Some(true));
+    }
+
+    #[test]
+    fn rule_metadata_and_aws_codes() {
+        let out = strict("{,}");
+        assert_eq!(
+            out.diagnostics[0].aws_code,
+            Some("INVALID_JSON_DESCRIPTION")
+        );
+        assert_eq!(
+            strict("").diagnostics[0].aws_code,
+            Some("MISSING_DESCRIPTION")
+        );
+        for meta in [&invalid_json::META, &duplicate_key::META] {
+            assert!(!meta.summary().is_empty() && !meta.summary().contains("TODO"));
+            for h in [
+                "## What it does",
+                "## Why is this bad?",
+                "## Example",
+                "## References",
+            ] {
+                assert!(meta.docs.contains(h), "{} lacks {h}", meta.name);
+            }
+        }
+    }
+
+    #[test]
+    fn garbage_in_key_position() {
+        let out = strict(r#"{"a": 1, @@ "b": 2}"#);
+        one(&out, "expected a key, found `@@`", (9, 11));
+        assert!(root(&out).get("b").is_some());
+
+        let out = strict(r#"{"a": 1, {"x": 1}, "b": 2}"#);
+        one(&out, "expected a key, found `{`", (9, 10));
+        assert_eq!(root(&out).as_object().unwrap().len(), 2);
+
+        let out = strict(r#"{1: "x"}"#);
+        one(&out, "object keys must be strings", (1, 2));
+        assert_eq!(root(&out).get("1").unwrap().as_str(), Some("x"));
+
+        let out = strict(r#"{"a" = 1}"#);
+        one(&out, "expected `:` after key, found `=`", (5, 6));
+        assert_eq!(root(&out).get("a").unwrap().as_number().unwrap().value, 1.0);
+    }
+
+    #[test]
+    fn non_ascii_whitespace() {
+        let text = "{\u{a0}\"a\": 1}";
+        assert!(json5(text).diagnostics.is_empty());
+        let out = strict(text);
+        one(
+            &out,
+            "non-ASCII whitespace U+00A0 is not allowed in JSON",
+            (1, 3),
+        );
+        assert_eq!(out.root, json5(text).root);
+        // Trailing content that is a lone non-ASCII character: the span stays on char boundaries.
+        let out = strict("{}\u{85}");
+        one(&out, "unexpected content after the root value", (2, 4));
+    }
+
+    #[test]
+    fn strings_at_root_and_odd_roots() {
+        let out = strict("  \"only\"  ");
+        assert!(out.diagnostics.is_empty());
+        assert_eq!(root(&out).span, Span::new(2, 8));
+        let out = strict(",{}");
+        one(&out, "expected a JSON value, found `,`", (0, 1));
+        assert!(root(&out).as_object().is_some());
+    }
+
+    #[test]
+    fn unescaped_quote_inside_string() {
+        let text = r#"{"Comment": "say "hi" now", "b": 1}"#;
+        let out = strict(text);
+        let d = one(&out, "unescaped `\"` inside a string", (17, 18));
+        assert_eq!(d.pointer, "/Comment");
+        assert_eq!(
+            root(&out).get("Comment").unwrap().as_str(),
+            Some("say \"hi\" now")
+        );
+        assert_eq!(root(&out).get("Comment").unwrap().span, Span::new(12, 26));
+        assert!(root(&out).get("b").is_some());
+    }
+
+    #[test]
+    fn missing_opening_quote() {
+        let text = "{\n  \"a\": 1,\n  Next\": World\",\n  \"End\": true\n}";
+        let out = strict(text);
+        assert_eq!(
+            messages(&out),
+            ["missing opening `\"`", "missing opening `\"`"]
+        );
+        let at = text.find("Next").unwrap();
+        assert_eq!(out.diagnostics[0].primary.span, Span::empty(at));
+        let r = root(&out);
+        let next = r.member("Next").unwrap();
+        assert_eq!(next.key.span, Span::new(at, at + 5));
+        assert_eq!(next.value.as_str(), Some("World"));
+        assert_eq!(out.diagnostics[1].pointer, "/Next");
+        assert_eq!(r.get("End").unwrap().as_bool(), Some(true));
+    }
+
+    #[test]
+    fn panic_mode_one_mistake_one_diagnostic() {
+        // A stray `[` turns the rest of the object into array debris: one error for it, one for the end.
+        let text = "{\"S\": {[\n \"A\": {\"Type\": \"Pass\"},\n \"B\": 2\n}}";
+        let out = strict(text);
+        let m = messages(&out);
+        assert_eq!(m[0], "expected a key, found `[`");
+        assert!(m.len() <= 2, "{m:?}");
+        // A later independent mistake, after a clean member, is still reported.
+        let out = strict(r#"{"a": 1 "b": 2, "c": 01}"#);
+        assert_eq!(
+            messages(&out),
+            [
+                "missing comma between object members",
+                "leading zeros are not allowed in numbers"
+            ]
+        );
+    }
+
+    #[test]
     fn error_cap() {
-        let text = format!("[{}]", "@ ".repeat(1000));
+        let text = format!("[{}]", "@,".repeat(1000));
         let out = strict(&text);
         assert_eq!(out.diagnostics.len(), MAX_SYNTAX_ERRORS);
         assert!(out
