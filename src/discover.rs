@@ -51,6 +51,24 @@ fn globset(globs: &[String]) -> Option<GlobSet> {
     b.build().ok()
 }
 
+/// Removes `.` and `..` components lexically (`a/b/../c` → `a/c`), so globs match however a path was spelled.
+fn normalize(p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// Expands paths into the sorted, de-duplicated list of files to lint.
 pub fn discover(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<WalkError>) {
     let include = globset(&config.include);
@@ -60,8 +78,8 @@ pub fn discover(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<Walk
         let p = p.strip_prefix("./").unwrap_or(p);
         match &root {
             Some(r) => {
-                let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-                abs.strip_prefix(r).map(Path::to_path_buf).unwrap_or(abs)
+                let abs = normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
+                abs.strip_prefix(normalize(r)).map(Path::to_path_buf).unwrap_or(abs)
             }
             None => p.to_path_buf(),
         }
@@ -124,5 +142,11 @@ mod tests {
         assert!(!is_asl_name("x.json"));
         assert!(is_candidate_name("template.yaml"));
         assert!(!is_candidate_name("main.rs"));
+    }
+
+    #[test]
+    fn normalize_removes_dot_segments() {
+        assert_eq!(normalize(Path::new("/a/b/../c/./d")), PathBuf::from("/a/c/d"));
+        assert_eq!(normalize(Path::new("../x")), PathBuf::from("../x"));
     }
 }

@@ -102,7 +102,7 @@ fn concise_format_has_positions() {
     let out = stdout(&o);
     let first = out.lines().next().expect("a line");
     assert!(
-        first.starts_with("bad.asl.json:4:30: error[invalid-json] "),
+        first.starts_with("bad.asl.json:4:26: error[invalid-json] "),
         "{out}"
     );
 }
@@ -112,7 +112,7 @@ fn human_format_shows_the_snippet_and_rule() {
     let d = tree(&[("bad.asl.json", BROKEN)]);
     let out = stdout(&aslint(d.path(), &["check", "bad.asl.json"]));
     assert!(out.contains("error[invalid-json]"), "{out}");
-    assert!(out.contains("bad.asl.json:4:30"), "{out}");
+    assert!(out.contains("bad.asl.json:4:26"), "{out}");
     assert!(
         out.contains("\"A\": { \"Type\": \"Pass\" \"End\": true }"),
         "{out}"
@@ -137,7 +137,7 @@ fn json_format_follows_the_contract() {
     assert_eq!(d0["severity"], "error");
     assert!(d0["code"].as_str().is_some_and(|c| c.starts_with("ASL")));
     assert_eq!(d0["range"]["start"]["line"], 4);
-    assert_eq!(d0["range"]["start"]["column"], 30);
+    assert_eq!(d0["range"]["start"]["column"], 26);
     assert!(d0["pointer"].is_string());
     assert!(d0.get("aws_code").is_some() && d0.get("help").is_some() && d0.get("fix").is_some());
     assert_eq!(v["summary"]["files"], 2);
@@ -190,7 +190,7 @@ fn stdin_with_filename() {
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        stdout(&o).starts_with("piped.asl.json:4:30: error[invalid-json]"),
+        stdout(&o).starts_with("piped.asl.json:4:26: error[invalid-json]"),
         "{}",
         stdout(&o)
     );
