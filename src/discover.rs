@@ -79,7 +79,9 @@ pub fn discover(paths: &[PathBuf], config: &Config) -> (Vec<Candidate>, Vec<Walk
         match &root {
             Some(r) => {
                 let abs = normalize(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()));
-                abs.strip_prefix(normalize(r)).map(Path::to_path_buf).unwrap_or(abs)
+                abs.strip_prefix(normalize(r))
+                    .map(Path::to_path_buf)
+                    .unwrap_or(abs)
             }
             None => p.to_path_buf(),
         }
@@ -146,7 +148,10 @@ mod tests {
 
     #[test]
     fn normalize_removes_dot_segments() {
-        assert_eq!(normalize(Path::new("/a/b/../c/./d")), PathBuf::from("/a/c/d"));
+        assert_eq!(
+            normalize(Path::new("/a/b/../c/./d")),
+            PathBuf::from("/a/c/d")
+        );
         assert_eq!(normalize(Path::new("../x")), PathBuf::from("../x"));
     }
 }
