@@ -234,3 +234,10 @@ pub fn eval_payload_template(
     let mut rng = SplitMix64(0x5EED);
     Template::compile(template).eval(&env, &mut rng)
 }
+
+#[cfg(test)]
+mod tests_intrinsic;
+#[cfg(test)]
+mod tests_jsonpath;
+#[cfg(test)]
+mod tests_template;
