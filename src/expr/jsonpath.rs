@@ -1137,7 +1137,7 @@ impl<'s> Parser<'s> {
             .map_err(|_| ParseError::new(Span::new(s, self.pos), "integer out of range"))
     }
 
-    /// A quoted name (`'a'` or `"a"`) with `\\`, `\'`, `\"` escapes.
+    /// A quoted name (`'a'` or `"a"`); a backslash escapes only the quote that delimits it.
     fn quoted(&mut self) -> Result<String, ParseError> {
         let open = self.pos;
         let q = self.peek().unwrap_or(b'\'');
@@ -1159,8 +1159,10 @@ impl<'s> Parser<'s> {
                 }
                 Some(b'\\') => {
                     out.push_str(self.slice(seg_start, self.pos));
+                    // Jayway (as AWS runs it) unescapes only the closing quote: `\"` inside `'...'` and `\\`
+                    // stay as written (the oracle's escape-sequence scenario shows it).
                     match self.peek_at(1) {
-                        Some(c @ (b'\\' | b'\'' | b'"')) => {
+                        Some(c) if c == q => {
                             out.push(c as char);
                             self.pos += 2;
                         }

@@ -235,6 +235,14 @@ pub fn eval_payload_template(
     Template::compile(template).eval(&env, &mut rng)
 }
 
+/// AWS's cause for an InputPath/OutputPath (or other `*Path` field) that matched nothing:
+/// "Invalid path '$.x' : No results for path: $['x']".
+pub fn path_field_not_found(text: &str, path: &Path) -> EvalError {
+    EvalError::runtime(format!(
+        "Invalid path '{text}' : No results for path: {path}"
+    ))
+}
+
 #[cfg(test)]
 mod tests_intrinsic;
 #[cfg(test)]
