@@ -103,6 +103,9 @@ pub enum Selector {
     Indexes(Vec<i64>),
     /// `[?(...)]`.
     Filter(Box<Filter>),
+    /// `[(...)]`: a script expression (`[(@.length-1)]`). Neither Jayway nor AWS evaluates it; kept so that a rule
+    /// can report it precisely. Matches nothing.
+    Script(String),
 }
 
 /// A filter expression with its span.
@@ -211,12 +214,17 @@ pub enum Operand {
     Path(Box<Path>),
     /// A literal: number, string, `true`/`false`/`null`, or a JSON array for `in`/`nin`.
     Literal { value: Value, span: Span },
+    /// An unquoted word (`Failure` in `@.status == Failure`), compared as the string it spells. Accepted because
+    /// deployed definitions use it; a rule may suggest quoting it.
+    Bare { text: String, span: Span },
 }
 
 impl Operand {
     pub fn span(&self) -> Span {
         match self {
-            Operand::Current { span, .. } | Operand::Literal { span, .. } => *span,
+            Operand::Current { span, .. }
+            | Operand::Literal { span, .. }
+            | Operand::Bare { span, .. } => *span,
             Operand::Path(p) => p.span,
         }
     }
@@ -443,6 +451,7 @@ impl fmt::Display for Path {
                     write!(f, "[{}]", parts.join(","))?;
                 }
                 Selector::Filter(_) => f.write_str("[?(...)]")?,
+                Selector::Script(t) => write!(f, "[({t})]")?,
             }
         }
         Ok(())
@@ -549,6 +558,7 @@ fn apply_selector<'a>(
                 }
             }
         }
+        Selector::Script(_) => {}
         Selector::Filter(f) => match v {
             Value::Array(a) => {
                 out.extend(a.iter().filter(|item| eval_filter(f, item, env, depth + 1)));
@@ -563,6 +573,7 @@ fn apply_selector<'a>(
 fn operand_value<'a>(op: &'a Operand, item: &'a Value, env: &Env<'a>) -> Option<OpVal<'a>> {
     match op {
         Operand::Literal { value, .. } => Some(OpVal::Ref(value)),
+        Operand::Bare { text, .. } => Some(OpVal::Owned(Value::String(text.clone()))),
         Operand::Current { segments, .. } => {
             let p = Path {
                 root: Root::Input,
@@ -651,7 +662,7 @@ fn is_indefinite_operand(op: &Operand) -> bool {
             .iter()
             .any(|s| s.descendant || !matches!(s.selector, Selector::Name(_) | Selector::Index(_))),
         Operand::Path(p) => !p.is_definite(),
-        Operand::Literal { .. } => false,
+        Operand::Literal { .. } | Operand::Bare { .. } => false,
     }
 }
 
@@ -1007,6 +1018,36 @@ impl<'s> Parser<'s> {
             Some(b'*') => {
                 self.pos += 1;
                 Selector::Wildcard
+            }
+            Some(b'(') => {
+                let open_paren = self.pos;
+                let mut depth = 0usize;
+                let mut q: Option<u8> = None;
+                while let Some(c) = self.peek() {
+                    self.pos += 1;
+                    match (q, c) {
+                        (Some(_), b'\\') => self.pos += 1,
+                        (Some(qc), c) if c == qc => q = None,
+                        (Some(_), _) => {}
+                        (None, b'\'' | b'"') => q = Some(c),
+                        (None, b'(') => depth += 1,
+                        (None, b')') => {
+                            depth = depth.saturating_sub(1);
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                self.pos = self.pos.min(self.b.len());
+                if depth > 0 || self.pos <= open_paren + 1 {
+                    return Err(ParseError::new(
+                        Span::new(open_paren, open_paren + 1),
+                        "expected `)` to close `(`",
+                    ));
+                }
+                Selector::Script(self.slice(open_paren + 1, self.pos - 1).to_string())
             }
             Some(b'?') => {
                 self.pos += 1;
@@ -1484,7 +1525,7 @@ impl<'s> Parser<'s> {
                     .ok_or_else(|| ParseError::new(span, "expected a JSON array literal"))?;
                 Ok(Operand::Literal { value, span })
             }
-            Some(b't' | b'f' | b'n') => {
+            Some(c) if is_var_start(c) => {
                 for (word, value) in [
                     ("true", Value::Bool(true)),
                     ("false", Value::Bool(false)),
@@ -1503,10 +1544,17 @@ impl<'s> Parser<'s> {
                         });
                     }
                 }
-                Err(self.err_here(format!(
-                    "expected `@`, `$` or a literal in the filter, found {}",
-                    self.found()
-                )))
+                // An unquoted word (`@.status == Failure`): deployed definitions use it; it compares as a string.
+                while self
+                    .peek()
+                    .is_some_and(|c| is_var_char(c) || matches!(c, b'-' | b'.'))
+                {
+                    self.pos += 1;
+                }
+                Ok(Operand::Bare {
+                    text: self.slice(start, self.pos).to_string(),
+                    span: Span::new(start, self.pos),
+                })
             }
             _ => Err(self.err_here(format!(
                 "expected `@`, `$` or a literal in the filter, found {}",

@@ -370,3 +370,48 @@ fn parse_prefix_stops_at_argument_end() {
     assert_eq!(path.span, sp(2, 7));
     assert!(Path::parse_prefix(src, 2).is_err());
 }
+
+#[test]
+fn lenient_forms_seen_in_deployed_definitions() {
+    // Unquoted words in filters compare as strings.
+    let v = json!({"r": [{"s": "Failure", "n": 1}, {"s": "OK", "n": 2}]});
+    let path = p("$..r[?(@.s==Failure)].n");
+    assert_eq!(path.query_input(&v).into_value(), Some(json!([1])));
+    let Selector::Filter(f) = &path.segments[1].selector else {
+        panic!("not a filter")
+    };
+    let FilterKind::Compare { rhs, .. } = &f.kind else {
+        panic!("not a comparison")
+    };
+    assert_eq!(
+        rhs,
+        &Operand::Bare {
+            text: "Failure".into(),
+            span: sp(12, 19)
+        }
+    );
+    // Script expressions parse (so a rule can point at them) and match nothing.
+    let s = p("$[(@.length-1)].bar");
+    assert_eq!(
+        s.segments[0].selector,
+        Selector::Script("@.length-1".into())
+    );
+    assert_eq!(s.segments[0].span, sp(1, 15));
+    assert!(!s.is_definite());
+    assert_eq!(s.query_input(&json!([1, 2])).into_value(), Some(json!([])));
+    assert_eq!(err("$[(@.a").message, "expected `)` to close `(`");
+}
+
+#[test]
+fn quoted_names_unescape_only_their_quote() {
+    // As AWS runs Jayway: `\"` inside single quotes stays as written.
+    let path = p(r#"$['Test\""Name"']"#);
+    assert_eq!(
+        path.segments[0].selector,
+        Selector::Name(r#"Test\""Name""#.into())
+    );
+    assert_eq!(
+        p(r#"$["a\"b"]"#).segments[0].selector,
+        Selector::Name("a\"b".into())
+    );
+}
