@@ -1430,6 +1430,22 @@ pub fn java_string(v: &Value, out: &mut String, depth: usize) {
     }
 }
 
+/// How many calls the expression holds, nested ones included (AWS's documentation counts "nested intrinsic
+/// functions" this way in its examples; [`check`] limits the nesting *depth* to [`MAX_NESTING`]).
+pub fn call_count(call: &Call) -> usize {
+    let mut n = 0;
+    let mut stack = vec![call];
+    while let Some(c) = stack.pop() {
+        n += 1;
+        for a in &c.args {
+            if let ArgKind::Call(inner) = &a.kind {
+                stack.push(inner);
+            }
+        }
+    }
+    n
+}
+
 /// Every path argument of a call and its nested calls (for rules that check paths, variables, context fields).
 pub fn paths(call: &Call) -> Vec<(&Path, &str, Span)> {
     let mut out = Vec::new();

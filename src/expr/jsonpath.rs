@@ -188,11 +188,39 @@ pub enum CmpOp {
     Ge,
     In,
     Nin,
+    /// Left array ⊆ right array.
+    SubsetOf,
+    /// Left and right arrays share an element.
+    AnyOf,
+    /// Left and right arrays share no element.
+    NoneOf,
+    /// Length of the left array or string equals the right number.
+    Size,
+    /// Emptiness of the left array or string equals the right boolean.
+    Empty,
 }
 
 impl CmpOp {
+    /// The word operators (`in`, `nin`, `subsetof`, `anyof`, `noneof`, `size`, `empty`).
+    pub fn from_word(w: &str) -> Option<CmpOp> {
+        Some(match w {
+            "in" => CmpOp::In,
+            "nin" => CmpOp::Nin,
+            "subsetof" => CmpOp::SubsetOf,
+            "anyof" => CmpOp::AnyOf,
+            "noneof" => CmpOp::NoneOf,
+            "size" => CmpOp::Size,
+            "empty" => CmpOp::Empty,
+            _ => return None,
+        })
+    }
     pub fn as_str(self) -> &'static str {
         match self {
+            CmpOp::SubsetOf => "subsetof",
+            CmpOp::AnyOf => "anyof",
+            CmpOp::NoneOf => "noneof",
+            CmpOp::Size => "size",
+            CmpOp::Empty => "empty",
             CmpOp::Eq => "==",
             CmpOp::Ne => "!=",
             CmpOp::Lt => "<",
@@ -332,15 +360,7 @@ impl Path {
 
     /// True when Jayway yields one value (not a list) for this path.
     pub fn is_definite(&self) -> bool {
-        let n = self.segments.len();
-        self.segments.iter().enumerate().all(|(i, s)| {
-            !s.descendant
-                && match &s.selector {
-                    Selector::Name(_) | Selector::Index(_) => true,
-                    Selector::Names(_) => i + 1 == n,
-                    _ => false,
-                }
-        })
+        segments_definite(&self.segments)
     }
 
     /// The first step that makes the path indefinite or not a reference path, for messages.
@@ -371,39 +391,7 @@ impl Path {
     /// Evaluates the steps of the path starting at `root` (whatever the path's own root); `env` serves `$`/`$$`
     /// inside filters.
     pub fn query_from<'a>(&self, root: &'a Value, env: &Env<'a>) -> Query<'a> {
-        if self.is_definite() {
-            let mut cur = root;
-            for (i, seg) in self.segments.iter().enumerate() {
-                match &seg.selector {
-                    Selector::Name(n) => match cur.as_object().and_then(|o| o.get(n.as_str())) {
-                        Some(v) => cur = v,
-                        None => return Query::NotFound,
-                    },
-                    Selector::Index(ix) => match cur.as_array().and_then(|a| index(a, *ix)) {
-                        Some(v) => cur = v,
-                        None => return Query::NotFound,
-                    },
-                    Selector::Names(names) if i + 1 == self.segments.len() => {
-                        return match cur.as_object() {
-                            Some(o) => Query::Merged(merge_names(o, names)),
-                            None => Query::NotFound,
-                        };
-                    }
-                    _ => return Query::NotFound,
-                }
-            }
-            return Query::One(cur);
-        }
-        let mut cur: Vec<&'a Value> = vec![root];
-        let mut next: Vec<&'a Value> = Vec::new();
-        for seg in &self.segments {
-            next.clear();
-            for v in &cur {
-                apply_segment(seg, v, env, &mut next, 0);
-            }
-            std::mem::swap(&mut cur, &mut next);
-        }
-        Query::Many(cur)
+        query_segments(&self.segments, root, env)
     }
 
     /// Evaluates with only an input (`$$` and variables not found).
@@ -456,6 +444,55 @@ impl fmt::Display for Path {
         }
         Ok(())
     }
+}
+
+/// True when Jayway yields one value for these steps.
+fn segments_definite(segments: &[Segment]) -> bool {
+    let n = segments.len();
+    segments.iter().enumerate().all(|(i, s)| {
+        !s.descendant
+            && match &s.selector {
+                Selector::Name(_) | Selector::Index(_) => true,
+                Selector::Names(_) => i + 1 == n,
+                _ => false,
+            }
+    })
+}
+
+fn query_segments<'a>(segments: &[Segment], root: &'a Value, env: &Env<'a>) -> Query<'a> {
+    if segments_definite(segments) {
+        let mut cur = root;
+        for (i, seg) in segments.iter().enumerate() {
+            match &seg.selector {
+                Selector::Name(n) => match cur.as_object().and_then(|o| o.get(n.as_str())) {
+                    Some(v) => cur = v,
+                    None => return Query::NotFound,
+                },
+                Selector::Index(ix) => match cur.as_array().and_then(|a| index(a, *ix)) {
+                    Some(v) => cur = v,
+                    None => return Query::NotFound,
+                },
+                Selector::Names(names) if i + 1 == segments.len() => {
+                    return match cur.as_object() {
+                        Some(o) => Query::Merged(merge_names(o, names)),
+                        None => Query::NotFound,
+                    };
+                }
+                _ => return Query::NotFound,
+            }
+        }
+        return Query::One(cur);
+    }
+    let mut cur: Vec<&'a Value> = vec![root];
+    let mut next: Vec<&'a Value> = Vec::new();
+    for seg in segments {
+        next.clear();
+        for v in &cur {
+            apply_segment(seg, v, env, &mut next, 0);
+        }
+        std::mem::swap(&mut cur, &mut next);
+    }
+    Query::Many(cur)
 }
 
 fn index(a: &[Value], ix: i64) -> Option<&Value> {
@@ -574,35 +611,16 @@ fn operand_value<'a>(op: &'a Operand, item: &'a Value, env: &Env<'a>) -> Option<
     match op {
         Operand::Literal { value, .. } => Some(OpVal::Ref(value)),
         Operand::Bare { text, .. } => Some(OpVal::Owned(Value::String(text.clone()))),
-        Operand::Current { segments, .. } => {
-            let p = Path {
-                root: Root::Input,
-                root_span: Span::default(),
-                segments: Vec::new(),
-                span: Span::default(),
-            };
-            // Walk definite steps directly; fall back to a temporary path for indefinite ones.
-            if segments.iter().all(|s| {
-                !s.descendant && matches!(s.selector, Selector::Name(_) | Selector::Index(_))
-            }) {
-                let mut cur = item;
-                for s in segments {
-                    cur = match &s.selector {
-                        Selector::Name(n) => cur.as_object()?.get(n.as_str())?,
-                        Selector::Index(i) => index(cur.as_array()?, *i)?,
-                        _ => return None,
-                    };
-                }
-                Some(OpVal::Ref(cur))
-            } else {
-                let p = Path {
-                    segments: segments.clone(),
-                    ..p
-                };
-                p.query_from(item, env).into_value().map(OpVal::Owned)
-            }
-        }
-        Operand::Path(p) => p.query(env).into_value().map(OpVal::Owned),
+        Operand::Current { segments, .. } => to_opval(query_segments(segments, item, env)),
+        Operand::Path(p) => to_opval(p.query(env)),
+    }
+}
+
+fn to_opval(q: Query<'_>) -> Option<OpVal<'_>> {
+    match q {
+        Query::One(v) => Some(OpVal::Ref(v)),
+        Query::NotFound => None,
+        other => other.into_value().map(OpVal::Owned),
     }
 }
 
@@ -685,6 +703,33 @@ fn compare(op: CmpOp, l: Option<&Value>, r: Option<&Value>) -> bool {
         CmpOp::Nin => !r
             .as_array()
             .is_some_and(|a| a.iter().any(|x| json_eq(l, x))),
+        CmpOp::SubsetOf | CmpOp::AnyOf | CmpOp::NoneOf => {
+            let (Some(la), Some(ra)) = (l.as_array(), r.as_array()) else {
+                return false;
+            };
+            let contains = |x: &Value| ra.iter().any(|y| json_eq(x, y));
+            match op {
+                CmpOp::SubsetOf => la.iter().all(contains),
+                CmpOp::AnyOf => la.iter().any(contains),
+                _ => !la.iter().any(contains),
+            }
+        }
+        CmpOp::Size => {
+            let len = match l {
+                Value::Array(a) => a.len(),
+                Value::String(s) => s.chars().count(),
+                _ => return false,
+            };
+            r.as_u64().is_some_and(|n| n == len as u64)
+        }
+        CmpOp::Empty => {
+            let empty = match l {
+                Value::Array(a) => a.is_empty(),
+                Value::String(s) => s.is_empty(),
+                _ => return false,
+            };
+            r.as_bool() == Some(empty)
+        }
         CmpOp::Lt | CmpOp::Le | CmpOp::Gt | CmpOp::Ge => {
             let ord = match (l, r) {
                 (Value::Number(_), Value::Number(_)) => {
@@ -806,6 +851,24 @@ pub(crate) fn type_article(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+/// Variable names reserved by AWS (`$states` exists only in JSONata states).
+pub const RESERVED_VARIABLES: &[&str] = &["states"];
+
+impl Path {
+    /// The variable name, for a `$name` path.
+    pub fn variable(&self) -> Option<&str> {
+        match &self.root {
+            Root::Variable(n) => Some(n),
+            _ => None,
+        }
+    }
+    /// True for `$states...` and other reserved names, invalid in JSONPath states.
+    pub fn uses_reserved_variable(&self) -> bool {
+        self.variable()
+            .is_some_and(|n| RESERVED_VARIABLES.contains(&n))
     }
 }
 
@@ -1316,13 +1379,19 @@ impl<'s> Parser<'s> {
             (Some(b'<'), _) => Some((CmpOp::Lt, 1)),
             (Some(b'>'), _) => Some((CmpOp::Gt, 1)),
             (Some(b'='), Some(b'~')) => None,
-            (Some(b'i'), Some(b'n')) if !self.peek_at(2).is_some_and(is_var_char) => {
-                Some((CmpOp::In, 2))
-            }
-            (Some(b'n'), Some(b'i'))
-                if self.peek_at(2) == Some(b'n') && !self.peek_at(3).is_some_and(is_var_char) =>
-            {
-                Some((CmpOp::Nin, 3))
+            (Some(c), _) if c.is_ascii_alphabetic() => {
+                let rest = self.src.get(self.pos..).unwrap_or("");
+                let word_len = rest.bytes().take_while(|c| is_var_char(*c)).count();
+                let word = rest.get(..word_len).unwrap_or("");
+                match CmpOp::from_word(word) {
+                    Some(op) => Some((op, word_len)),
+                    None => {
+                        return Err(ParseError::new(
+                            Span::new(self.pos, self.pos + word_len),
+                            format!("unknown filter operator `{word}`"),
+                        ))
+                    }
+                }
             }
             _ => {
                 if self.peek() == Some(b'=') && self.peek_at(1) == Some(b'~') {

@@ -415,3 +415,30 @@ fn quoted_names_unescape_only_their_quote() {
         Selector::Name("a\"b".into())
     );
 }
+
+#[test]
+fn jayway_word_operators() {
+    let v = json!([
+        {"id": 1, "tags": ["a", "b"], "name": "xy"},
+        {"id": 2, "tags": [], "name": ""},
+        {"id": 3, "tags": ["c"], "name": "abc"}
+    ]);
+    let ids = |f: &str| q(&format!("$[?({f})].id"), &v);
+    assert_eq!(ids("@.tags subsetof ['a','b','c']"), Some(json!([1, 2, 3])));
+    assert_eq!(ids("@.tags anyof ['b']"), Some(json!([1])));
+    assert_eq!(ids("@.tags noneof ['b']"), Some(json!([2, 3])));
+    assert_eq!(ids("@.name size 3"), Some(json!([3])));
+    assert_eq!(ids("@.tags empty true"), Some(json!([2])));
+    assert_eq!(ids("@.id in [1, 3]"), Some(json!([1, 3])));
+    let e = err("$[?(@.a likes 3)]");
+    assert_eq!(e.message, "unknown filter operator `likes`");
+    assert_eq!(e.span, sp(8, 13));
+}
+
+#[test]
+fn reserved_variables() {
+    assert!(p("$states.input").uses_reserved_variable());
+    assert!(!p("$state").uses_reserved_variable());
+    assert_eq!(p("$x.y").variable(), Some("x"));
+    assert_eq!(p("$.x").variable(), None);
+}
