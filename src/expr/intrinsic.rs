@@ -640,8 +640,10 @@ pub enum IssueKind {
     FormatPlaceholders,
     /// More than [`MAX_NESTING`] nested calls.
     TooDeep,
-    /// A path argument that is not valid JSONPath.
+    /// A path that is not valid JSONPath (from [`crate::expr::check_expression`]).
     Path,
+    /// A `$states` reference: reserved for JSONata states.
+    ReservedVariable,
 }
 
 /// One problem found in an intrinsic call; spans are relative to the checked string.
@@ -658,7 +660,7 @@ pub struct Issue {
 }
 
 impl Issue {
-    fn new(kind: IssueKind, span: Span, message: impl Into<String>) -> Self {
+    pub fn new(kind: IssueKind, span: Span, message: impl Into<String>) -> Self {
         Issue {
             kind,
             span,
@@ -667,11 +669,11 @@ impl Issue {
             related: None,
         }
     }
-    fn help(mut self, h: impl Into<String>) -> Self {
+    pub fn help(mut self, h: impl Into<String>) -> Self {
         self.help = Some(h.into());
         self
     }
-    fn related(mut self, span: Span, msg: impl Into<String>) -> Self {
+    pub fn related(mut self, span: Span, msg: impl Into<String>) -> Self {
         self.related = Some((span, msg.into()));
         self
     }
@@ -681,14 +683,7 @@ impl Issue {
 pub fn check_str(src: &str) -> Vec<Issue> {
     match parse_call(src) {
         Ok(call) => check(&call),
-        Err(e) => {
-            let kind = if e.message.contains("path") && !e.message.contains("argument") {
-                IssueKind::Path
-            } else {
-                IssueKind::Syntax
-            };
-            vec![Issue::new(kind, e.span, e.message)]
-        }
+        Err(e) => vec![Issue::new(IssueKind::Syntax, e.span, e.message)],
     }
 }
 
@@ -711,8 +706,12 @@ fn check_rec(call: &Call, depth: usize, out: &mut Vec<Issue>) {
         );
     }
     for a in &call.args {
-        if let ArgKind::Call(c) = &a.kind {
-            check_rec(c, depth + 1, out);
+        match &a.kind {
+            ArgKind::Call(c) => check_rec(c, depth + 1, out),
+            ArgKind::Path { path, .. } if path.uses_reserved_variable() => {
+                out.push(reserved_variable_issue(path.root_span))
+            }
+            _ => {}
         }
     }
     let Some(sig) = signature(&call.name) else {
@@ -830,6 +829,16 @@ fn check_rec(call: &Call, depth: usize, out: &mut Vec<Issue>) {
             }
         }
     }
+}
+
+/// The issue for a `$states` reference in a JSONPath expression.
+pub fn reserved_variable_issue(span: Span) -> Issue {
+    Issue::new(
+        IssueKind::ReservedVariable,
+        span,
+        "`$states` is reserved for JSONata states",
+    )
+    .help("read the value with a path (`$.field`) or the context object (`$$.…`), or switch the state to JSONata")
 }
 
 fn check_literal(sig: &Signature, i: usize, kind: ParamKind, a: &Arg, out: &mut Vec<Issue>) {

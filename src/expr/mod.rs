@@ -67,6 +67,28 @@ pub fn classify(s: &str) -> TemplateExpr {
     ))
 }
 
+/// Every problem in the value of a `key.$` field (or another field taking a path or an intrinsic call): syntax
+/// errors, unknown functions, arity, literal types, Format placeholders, nesting, `$states`. Spans are relative to
+/// the string content; map them with [`span_map`].
+pub fn check_expression(s: &str) -> Vec<intrinsic::Issue> {
+    use intrinsic::{Issue, IssueKind};
+    match classify(s) {
+        TemplateExpr::Intrinsic(c) => intrinsic::check(&c),
+        TemplateExpr::Invalid(e) => {
+            let kind = if s.starts_with('$') {
+                IssueKind::Path
+            } else {
+                IssueKind::Syntax
+            };
+            vec![Issue::new(kind, e.span, e.message)]
+        }
+        TemplateExpr::Variable(p) if p.uses_reserved_variable() => {
+            vec![intrinsic::reserved_variable_issue(p.root_span)]
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// A payload template parsed once and evaluated many times.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Template {

@@ -136,3 +136,24 @@ fn span_map_end_to_end_with_parser() {
     let mapped = map_span(src, token, e.span);
     assert_eq!(&src[mapped.range()], ")");
 }
+
+#[test]
+fn check_expression_combines_every_check() {
+    use super::intrinsic::IssueKind;
+    assert!(check_expression("$.a.b").is_empty());
+    assert!(check_expression("States.Format('{}', $.a)").is_empty());
+    let i = check_expression("$.a[");
+    assert_eq!(i.len(), 1);
+    assert_eq!(i[0].kind, IssueKind::Path);
+    assert_eq!(i[0].span, sp(3, 4));
+    let i = check_expression("$states.input");
+    assert_eq!(i[0].kind, IssueKind::ReservedVariable);
+    assert_eq!(i[0].span, sp(0, 7));
+    let i = check_expression("States.Array($states.input.x)");
+    assert_eq!(i[0].kind, IssueKind::ReservedVariable);
+    assert_eq!(i[0].span, sp(13, 20));
+    let i = check_expression("States.MathAdd(1)");
+    assert_eq!(i[0].kind, IssueKind::Arity);
+    let i = check_expression("nothing");
+    assert_eq!(i[0].kind, IssueKind::Syntax);
+}
