@@ -7,6 +7,7 @@
 pub mod config;
 pub mod diagnostics;
 pub mod discover;
+pub mod expr;
 pub mod lint;
 pub mod model;
 pub mod render;
