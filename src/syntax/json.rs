@@ -51,6 +51,7 @@ pub fn parse_json(text: &str, json5: bool) -> ParseOutput {
         unterminated_at: None,
         panic: false,
         panic_level: 0,
+        stray_memo: (0, 0, None),
     };
     let root = p.parse_document();
     ParseOutput {
@@ -88,6 +89,8 @@ struct Parser<'a> {
     panic: bool,
     /// Path length where panic mode began: only a clean member at this level or above ends it.
     panic_level: usize,
+    /// Last answer of `stray_quote_close`: (quote, valid for starts before this position, closing quote).
+    stray_memo: (u8, usize, Option<usize>),
 }
 
 /// A string token: unescaped text, span with quotes, and whether it held escapes.
@@ -162,16 +165,8 @@ impl<'a> Parser<'a> {
         message: impl Into<String>,
         label: impl Into<String>,
     ) -> Diagnostic {
-        // Past the error cap the diagnostic is dropped: skip building its pointer.
-        let pointer = if self.syntax_errors < MAX_SYNTAX_ERRORS {
-            self.pointer()
-        } else {
-            String::new()
-        };
-        invalid_json::META
-            .diagnostic(span, message)
-            .label(label)
-            .pointer(pointer)
+        // The pointer is filled in by `push_always`, only for diagnostics that are kept.
+        invalid_json::META.diagnostic(span, message).label(label)
     }
 
     /// Records an `invalid-json` diagnostic, honouring the error cap.
@@ -183,9 +178,11 @@ impl<'a> Parser<'a> {
     }
 
     /// Records an `invalid-json` diagnostic even in panic mode (end-of-input and depth problems).
-    fn push_always(&mut self, d: Diagnostic) {
+    fn push_always(&mut self, mut d: Diagnostic) {
         self.syntax_errors += 1;
         if self.syntax_errors < MAX_SYNTAX_ERRORS {
+            // Built right after the diagnostic, at the same place in the document.
+            d.pointer = self.pointer();
             self.diags.push(d);
         } else if self.syntax_errors == MAX_SYNTAX_ERRORS {
             let span = d.primary.span;
@@ -570,8 +567,13 @@ impl<'a> Parser<'a> {
     /// of that closing quote. It must be on this line, with no `, { } [ ]` (nor `:` in a key) before it, and be
     /// followed by `:` (key) or by `,` `}` `]` or the end of the line (value).
     fn missing_open_quote(&self, key: bool) -> Option<usize> {
+        // A bounded lookahead: this runs at every unquoted word and must not make parsing quadratic.
+        const LIMIT: usize = 128;
         let mut i = self.pos;
         loop {
+            if i - self.pos > LIMIT {
+                return None;
+            }
             match self.peek_at(i)? {
                 b'"' => break,
                 b',' | b'{' | b'}' | b'[' | b']' | b'\n' | b'\r' | b'\'' | b'\\' => return None,
@@ -985,17 +987,23 @@ impl<'a> Parser<'a> {
     /// quote, which valid JSON never has), the quote was probably meant as content (`"say "hi" now"`, `"Hel"lo"`).
     /// Returns the position of the quote that most likely closes the string instead: the next one on this line
     /// that is followed by `,` `:` `}` `]` or the end of the line.
-    fn stray_quote_close(&self, q: u8) -> Option<usize> {
+    fn stray_quote_close(&mut self, q: u8) -> Option<usize> {
         let next = self.peek_at(self.pos + 1)?;
         if !(is_ident_byte(next) || next == q) {
             return None;
         }
-        let mut i = self.pos + 1;
-        loop {
-            match self.peek_at(i)? {
-                b'\\' => i += 2,
-                b'\n' | b'\r' => return None,
-                c if c == q => {
+        let start = self.pos + 1;
+        // The answer for a later start on the same line is the same: reuse it (keeps parsing linear).
+        let (memo_q, memo_until, memo) = self.stray_memo;
+        if memo_q == q && start < memo_until {
+            return memo;
+        }
+        let mut i = start;
+        let found = loop {
+            match self.peek_at(i) {
+                Some(b'\\') => i += 2,
+                Some(b'\n' | b'\r') | None => break None,
+                Some(c) if c == q => {
                     let mut j = i + 1;
                     while matches!(self.peek_at(j), Some(b' ' | b'\t')) {
                         j += 1;
@@ -1004,15 +1012,16 @@ impl<'a> Parser<'a> {
                         self.peek_at(j),
                         None | Some(b',' | b':' | b'}' | b']' | b'\n' | b'\r')
                     ) {
-                        return Some(i);
+                        break Some(i);
                     }
                     i += 1;
                 }
-                _ => i += 1,
+                Some(_) => i += 1,
             }
-        }
+        };
+        self.stray_memo = (q, found.unwrap_or(i), found);
+        found
     }
-
     /// Parses one escape sequence at `self.pos` (the backslash), appending its value.
     fn parse_escape(&mut self, out: &mut String) {
         let start = self.pos;
@@ -2375,6 +2384,25 @@ mod tests {
                 "leading zeros are not allowed in numbers"
             ]
         );
+    }
+
+    #[test]
+    fn heuristics_stay_linear_on_long_lines() {
+        let start = std::time::Instant::now();
+        for text in [
+            format!("[{}]", "\"a\"b".repeat(200_000)),
+            format!("{{{}}}", "a ".repeat(200_000)),
+            format!("[{}]", "x ".repeat(200_000)),
+            format!("{{\"k\": [{}]}}", ":".repeat(200_000)),
+            format!("[{}\"]", "w\\\"".repeat(100_000)),
+        ] {
+            for mode in [false, true] {
+                let out = parse_json(&text, mode);
+                assert!(!out.diagnostics.is_empty());
+                assert!(out.diagnostics.len() <= MAX_SYNTAX_ERRORS);
+            }
+        }
+        assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
     }
 
     #[test]
