@@ -24,6 +24,9 @@ use std::collections::HashMap;
 /// After this many `invalid-json` diagnostics in one document, the rest are dropped (one final diagnostic says so).
 const MAX_SYNTAX_ERRORS: usize = 200;
 
+/// At most this many `duplicate-key` diagnostics per document (more means the input is not a definition).
+const MAX_DUPLICATE_KEYS: usize = 200;
+
 /// Objects with at least this many members use a hash index for duplicate detection (linear scan below).
 const DUP_INDEX_THRESHOLD: usize = 16;
 
@@ -52,6 +55,7 @@ pub fn parse_json(text: &str, json5: bool) -> ParseOutput {
         panic: false,
         panic_level: 0,
         stray_memo: (0, 0, None),
+        duplicates: 0,
     };
     let root = p.parse_document();
     ParseOutput {
@@ -91,6 +95,8 @@ struct Parser<'a> {
     panic_level: usize,
     /// Last answer of `stray_quote_close`: (quote, valid for starts before this position, closing quote).
     stray_memo: (u8, usize, Option<usize>),
+    /// Number of duplicate keys found so far.
+    duplicates: usize,
 }
 
 /// A string token: unescaped text, span with quotes, and whether it held escapes.
@@ -1640,6 +1646,10 @@ impl<'a> Parser<'a> {
         let Some(first) = first.and_then(|i| members.get(i)) else {
             return;
         };
+        self.duplicates += 1;
+        if self.duplicates > MAX_DUPLICATE_KEYS {
+            return;
+        }
         let shown = excerpt(&member.key.text);
         let pointer = super::pointer_push(&self.pointer(), &member.key.text);
         let d = duplicate_key::META
@@ -2403,6 +2413,14 @@ mod tests {
             }
         }
         assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+    }
+
+    #[test]
+    fn duplicate_key_cap() {
+        let body: Vec<String> = (0..300).map(|_| "\"k\": 1".to_string()).collect();
+        let out = strict(&format!("{{{}}}", body.join(", ")));
+        assert_eq!(out.diagnostics.len(), MAX_DUPLICATE_KEYS);
+        assert_eq!(root(&out).as_object().unwrap().len(), 300);
     }
 
     #[test]
