@@ -268,7 +268,7 @@ impl<'a> Parser<'a> {
             .invalid(span, message, label)
             .note(NOTE_STRICT)
             .help(format!(
-                "{fix}; to lint the file as JSON5 instead, give it the `.json5` extension"
+                "{fix} (AWS Step Functions rejects it); to lint the file as JSON5 instead, give it the `.json5` extension"
             ));
         self.push(d);
     }
@@ -1965,11 +1965,8 @@ mod tests {
         assert_eq!(out.diagnostics[0].primary.span, Span::new(11, 12));
         assert_eq!(out.diagnostics[0].pointer, "/a");
         assert_eq!(out.diagnostics[1].primary.span, Span::new(21, 22));
-        assert!(out.diagnostics[0]
-            .help
-            .as_deref()
-            .unwrap()
-            .contains(".json5"));
+        let help = out.diagnostics[0].help.as_deref().unwrap();
+        assert!(help.contains(".json5") && help.contains("AWS"), "{help}");
         let a = json5(text);
         assert!(a.diagnostics.is_empty());
         assert_eq!(root(&a), root(&out));
