@@ -13,6 +13,8 @@ use std::fmt;
 
 /// Deepest nesting of filters (`[?(...)]` inside `[?(...)]`, parentheses) the parser accepts.
 pub const MAX_FILTER_DEPTH: usize = 32;
+/// Most operands of one `&&` / `||` chain (each adds a level to the expression tree).
+pub const MAX_FILTER_CHAIN: usize = 64;
 
 /// A syntax error in a path or an intrinsic call: where, and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1295,9 +1297,16 @@ impl<'s> Parser<'s> {
     fn filter_or(&mut self) -> Result<Filter, ParseError> {
         self.enter()?;
         let mut l = self.filter_and()?;
+        let mut count = 1;
         loop {
             self.skip_ws();
             if self.peek() == Some(b'|') && self.peek_at(1) == Some(b'|') {
+                count += 1;
+                if count > MAX_FILTER_CHAIN {
+                    return Err(self.err_here(format!(
+                        "more than {MAX_FILTER_CHAIN} conditions joined by `||`"
+                    )));
+                }
                 self.pos += 2;
                 let r = self.filter_and()?;
                 let span = l.span.cover(r.span);
@@ -1315,9 +1324,16 @@ impl<'s> Parser<'s> {
 
     fn filter_and(&mut self) -> Result<Filter, ParseError> {
         let mut l = self.filter_unary()?;
+        let mut count = 1;
         loop {
             self.skip_ws();
             if self.peek() == Some(b'&') && self.peek_at(1) == Some(b'&') {
+                count += 1;
+                if count > MAX_FILTER_CHAIN {
+                    return Err(self.err_here(format!(
+                        "more than {MAX_FILTER_CHAIN} conditions joined by `&&`"
+                    )));
+                }
                 self.pos += 2;
                 let r = self.filter_unary()?;
                 let span = l.span.cover(r.span);
