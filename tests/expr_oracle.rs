@@ -495,6 +495,11 @@ fn uses_variable(text: &str) -> bool {
 
 /// JSONPath Pass states by name, from every nesting level (names are unique in a machine).
 fn collect_states(def: &Value, jsonata: bool, out: &mut Map<String, Value>, depth: usize) {
+    collect_typed(def, "Pass", jsonata, out, depth)
+}
+
+/// JSONPath states of type `ty` by name, from every nesting level.
+fn collect_typed(def: &Value, ty: &str, jsonata: bool, out: &mut Map<String, Value>, depth: usize) {
     if depth > 50 {
         return;
     }
@@ -504,18 +509,111 @@ fn collect_states(def: &Value, jsonata: bool, out: &mut Map<String, Value>, dept
     };
     for (name, s) in states {
         let own = jsonata || s.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
-        if s["Type"] == "Pass" && !own {
+        if s["Type"] == ty && !own {
             out.insert(name.clone(), s.clone());
         }
         for key in ["Iterator", "ItemProcessor"] {
             if let Some(inner) = s.get(key) {
-                collect_states(inner, own, out, depth + 1);
+                collect_typed(inner, ty, own, out, depth + 1);
             }
         }
         if let Some(branches) = s.get("Branches").and_then(Value::as_array) {
             for b in branches {
-                collect_states(b, own, out, depth + 1);
+                collect_typed(b, ty, own, out, depth + 1);
             }
         }
     }
+}
+
+/// Task states that ran once with a mocked result: ResultSelector → ResultPath → OutputPath on the recorded input
+/// must give the recorded output.
+#[test]
+fn recorded_task_result_processing() {
+    let Some(shared) = support::shared_dir("recorded_task_result_processing") else {
+        return;
+    };
+    let root = shared.join("oracle/vectors");
+    let mut areas: Vec<_> = std::fs::read_dir(&root)
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    areas.sort();
+    let (mut pass, mut fail) = (0usize, Vec::new());
+    for area in areas {
+        let mut files: Vec<_> = std::fs::read_dir(&area)
+            .map(|rd| rd.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        for f in files {
+            let Some(v) = read_json(&f) else { continue };
+            let Some(recorded) = v["expected"]["states"].as_array() else {
+                continue;
+            };
+            let mut defs = Map::new();
+            collect_typed(&v["definition"], "Task", false, &mut defs, 0);
+            let placeholders = placeholders(&v);
+            let context = base_context(&v);
+            let mut rng = SplitMix64(13);
+            for entry in recorded {
+                let name = entry["name"].as_str().unwrap_or("");
+                let once = recorded.iter().filter(|e| e["name"] == name).count() == 1;
+                let mock = &v["mocks"][name];
+                let single = mock.as_object().is_some_and(|m| m.len() == 1);
+                let (Some(state), Some(input), Some(output), Some(ret)) = (
+                    defs.get(name),
+                    entry.get("input"),
+                    entry.get("output"),
+                    mock["0"].get("Return"),
+                ) else {
+                    continue;
+                };
+                let text = state.to_string();
+                if !once || !single || uses_variable(&text) || text.contains("$$.Map") {
+                    continue;
+                }
+                let outcome = (|| -> Result<Value, String> {
+                    let result = match state.get("ResultSelector") {
+                        Some(sel) => {
+                            let env = Env {
+                                input: ret,
+                                context: Some(&context),
+                                variables: None,
+                            };
+                            Template::compile(sel)
+                                .eval(&env, &mut rng)
+                                .map_err(|e| e.to_string())?
+                        }
+                        None => ret.clone(),
+                    };
+                    let mut out = input.clone();
+                    match state.get("ResultPath") {
+                        Some(Value::Null) => {}
+                        None => out = result,
+                        Some(Value::String(rp)) => {
+                            let p = Path::parse(rp).map_err(|e| e.to_string())?;
+                            set(&mut out, &p, result).map_err(|e| e.message)?;
+                        }
+                        Some(other) => return Err(format!("ResultPath {other}")),
+                    }
+                    apply_path(&out, state.get("OutputPath"), Some(&context))
+                })();
+                match outcome {
+                    Ok(out) if matches_expected(output, &out, &placeholders) => pass += 1,
+                    Ok(out) => fail.push(format!(
+                        "{}: state {name}: expected {output}, got {out}",
+                        f.display()
+                    )),
+                    Err(e) => fail.push(format!("{}: state {name}: {e}", f.display())),
+                }
+            }
+        }
+    }
+    for f in &fail {
+        eprintln!("FAIL {f}");
+    }
+    println!(
+        "recorded Task result processing: {pass} passed, {} failed",
+        fail.len()
+    );
+    assert!(pass >= 81, "only {pass} Task states passed (minimum 81)");
+    assert!(fail.is_empty(), "{} Task states differ", fail.len());
 }
