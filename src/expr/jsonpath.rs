@@ -99,7 +99,7 @@ pub enum Selector {
         start: Option<i64>,
         end: Option<i64>,
     },
-    /// `['a','b']`: as the last step, yields one object of the named members that exist.
+    /// `['a','b']`: allowed only as the last step; yields one object of the named members that exist, per match.
     Names(Vec<String>),
     /// `[0,1]`.
     Indexes(Vec<i64>),
@@ -269,7 +269,8 @@ pub enum Query<'v> {
     NotFound,
     /// An indefinite path: every match in document order (possibly none).
     Many(Vec<&'v Value>),
-    /// A definite path ending in a multi-name selector (`['a','b']`): the merged object.
+    /// A path ending in a multi-name selector (`['a','b']`): the merged object (definite path) or the array of
+    /// merged objects (indefinite path).
     Merged(Value),
 }
 
@@ -485,16 +486,36 @@ fn query_segments<'a>(segments: &[Segment], root: &'a Value, env: &Env<'a>) -> Q
         }
         return Query::One(cur);
     }
+    // Jayway: several names as the last step yield one object per match (`[{"a":..,"b":..}, ...]`).
+    let (steps, merge) = match segments.split_last() {
+        Some((
+            Segment {
+                descendant: false,
+                selector: Selector::Names(names),
+                ..
+            },
+            rest,
+        )) => (rest, Some(names)),
+        _ => (segments, None),
+    };
     let mut cur: Vec<&'a Value> = vec![root];
     let mut next: Vec<&'a Value> = Vec::new();
-    for seg in segments {
+    for seg in steps {
         next.clear();
         for v in &cur {
             apply_segment(seg, v, env, &mut next, 0);
         }
         std::mem::swap(&mut cur, &mut next);
     }
-    Query::Many(cur)
+    match merge {
+        Some(names) => Query::Merged(Value::Array(
+            cur.iter()
+                .filter_map(|v| v.as_object())
+                .map(|o| merge_names(o, names))
+                .collect(),
+        )),
+        None => Query::Many(cur),
+    }
 }
 
 fn index(a: &[Value], ix: i64) -> Option<&Value> {

@@ -442,3 +442,12 @@ fn reserved_variables() {
     assert_eq!(p("$x.y").variable(), Some("x"));
     assert_eq!(p("$.x").variable(), None);
 }
+
+#[test]
+fn multi_name_leaf_after_wildcard_yields_objects() {
+    let v = json!({"items": [{"a": 1, "b": 2, "c": 3}, {"a": 4}, 5]});
+    assert_eq!(
+        q("$.items[*]['a','b']", &v),
+        Some(json!([{"a": 1, "b": 2}, {"a": 4}]))
+    );
+}
