@@ -200,10 +200,21 @@ pub enum CmpOp {
     Size,
     /// Emptiness of the left array or string equals the right boolean.
     Empty,
+    /// `===`: equal and of the same JSON type (no number/string coercion).
+    TypeSafeEq,
+    /// `!==`.
+    TypeSafeNe,
+    /// Left array holds the right value, or left string contains the right string.
+    Contains,
+    /// Left array holds every element of the right array.
+    All,
+    /// Whether the left operand exists equals the right boolean.
+    Exists,
 }
 
 impl CmpOp {
-    /// The word operators (`in`, `nin`, `subsetof`, `anyof`, `noneof`, `size`, `empty`).
+    /// The word operators (`in`, `nin`, `subsetof`, `anyof`, `noneof`, `size`, `empty`, `contains`, `all`,
+    /// `exists`).
     pub fn from_word(w: &str) -> Option<CmpOp> {
         Some(match w {
             "in" => CmpOp::In,
@@ -213,6 +224,9 @@ impl CmpOp {
             "noneof" => CmpOp::NoneOf,
             "size" => CmpOp::Size,
             "empty" => CmpOp::Empty,
+            "contains" => CmpOp::Contains,
+            "all" => CmpOp::All,
+            "exists" => CmpOp::Exists,
             _ => return None,
         })
     }
@@ -223,6 +237,11 @@ impl CmpOp {
             CmpOp::NoneOf => "noneof",
             CmpOp::Size => "size",
             CmpOp::Empty => "empty",
+            CmpOp::TypeSafeEq => "===",
+            CmpOp::TypeSafeNe => "!==",
+            CmpOp::Contains => "contains",
+            CmpOp::All => "all",
+            CmpOp::Exists => "exists",
             CmpOp::Eq => "==",
             CmpOp::Ne => "!=",
             CmpOp::Lt => "<",
@@ -714,18 +733,33 @@ fn num(v: &Value) -> Option<f64> {
 /// Jayway comparison semantics: numbers compare numerically, strings lexically; mismatched types are unequal and
 /// unordered; a missing operand only satisfies `!=` and `nin`.
 fn compare(op: CmpOp, l: Option<&Value>, r: Option<&Value>) -> bool {
+    if op == CmpOp::Exists {
+        return r.and_then(Value::as_bool) == Some(l.is_some());
+    }
     let (Some(l), Some(r)) = (l, r) else {
-        return matches!(op, CmpOp::Ne | CmpOp::Nin);
+        return matches!(op, CmpOp::Ne | CmpOp::Nin | CmpOp::TypeSafeNe);
     };
     match op {
-        CmpOp::Eq => json_eq(l, r),
-        CmpOp::Ne => !json_eq(l, r),
+        CmpOp::Eq => filter_eq(l, r),
+        CmpOp::Ne => !filter_eq(l, r),
+        CmpOp::TypeSafeEq => same_type(l, r) && json_eq(l, r),
+        CmpOp::TypeSafeNe => !(same_type(l, r) && json_eq(l, r)),
+        CmpOp::Exists => false,
+        CmpOp::Contains => match (l, r) {
+            (Value::Array(a), _) => a.iter().any(|x| json_eq(x, r)),
+            (Value::String(a), Value::String(b)) => a.contains(b.as_str()),
+            _ => false,
+        },
+        CmpOp::All => match (l, r) {
+            (Value::Array(a), Value::Array(b)) => b.iter().all(|y| a.iter().any(|x| json_eq(x, y))),
+            _ => false,
+        },
         CmpOp::In => r
             .as_array()
-            .is_some_and(|a| a.iter().any(|x| json_eq(l, x))),
+            .is_some_and(|a| a.iter().any(|x| filter_eq(l, x))),
         CmpOp::Nin => !r
             .as_array()
-            .is_some_and(|a| a.iter().any(|x| json_eq(l, x))),
+            .is_some_and(|a| a.iter().any(|x| filter_eq(l, x))),
         CmpOp::SubsetOf | CmpOp::AnyOf | CmpOp::NoneOf => {
             let (Some(la), Some(ra)) = (l.as_array(), r.as_array()) else {
                 return false;
@@ -769,6 +803,25 @@ fn compare(op: CmpOp, l: Option<&Value>, r: Option<&Value>) -> bool {
                 _ => ord.is_ge(),
             }
         }
+    }
+}
+
+fn same_type(a: &Value, b: &Value) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+/// Jayway's `==`: like [`json_eq`], and a number equals a string that spells the same number (`1 == '1'`); a string
+/// equals a number whose text it is (`'1' == 1`, not `'1.0' == 1`).
+fn filter_eq(l: &Value, r: &Value) -> bool {
+    match (l, r) {
+        (Value::Number(n), Value::String(s)) => {
+            let Ok(x) = s.trim().parse::<f64>() else {
+                return false;
+            };
+            n.as_f64() == Some(x)
+        }
+        (Value::String(s), Value::Number(n)) => *s == n.to_string(),
+        _ => json_eq(l, r),
     }
 }
 
@@ -1409,6 +1462,12 @@ impl<'s> Parser<'s> {
         self.skip_ws();
         let op_start = self.pos;
         let op = match (self.peek(), self.peek_at(1)) {
+            (Some(b'='), Some(b'=')) if self.peek_at(2) == Some(b'=') => {
+                Some((CmpOp::TypeSafeEq, 3))
+            }
+            (Some(b'!'), Some(b'=')) if self.peek_at(2) == Some(b'=') => {
+                Some((CmpOp::TypeSafeNe, 3))
+            }
             (Some(b'='), Some(b'=')) => Some((CmpOp::Eq, 2)),
             (Some(b'!'), Some(b'=')) => Some((CmpOp::Ne, 2)),
             (Some(b'<'), Some(b'=')) => Some((CmpOp::Le, 2)),

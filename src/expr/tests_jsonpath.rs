@@ -451,3 +451,25 @@ fn multi_name_leaf_after_wildcard_yields_objects() {
         Some(json!([{"a": 1, "b": 2}, {"a": 4}]))
     );
 }
+
+#[test]
+fn jayway_equality_and_more_operators() {
+    let v = json!([
+        {"id": 1, "s": "1", "t": ["a", "b"], "w": "hello"},
+        {"id": 2, "s": "1.0", "t": ["a"]},
+    ]);
+    let ids = |f: &str| q(&format!("$[?({f})].id"), &v);
+    // `==` coerces between numbers and strings as Jayway does; `===` does not.
+    assert_eq!(ids("@.id == '1'"), Some(json!([1])));
+    assert_eq!(ids("@.s == 1"), Some(json!([1])));
+    assert_eq!(ids("@.id === '1'"), Some(json!([])));
+    assert_eq!(ids("@.id === 1"), Some(json!([1])));
+    assert_eq!(ids("@.id !== 1"), Some(json!([2])));
+    assert_eq!(ids("@.t contains 'b'"), Some(json!([1])));
+    assert_eq!(ids("@.w contains 'ell'"), Some(json!([1])));
+    assert_eq!(ids("@.t all ['a']"), Some(json!([1, 2])));
+    assert_eq!(ids("@.w exists true"), Some(json!([1])));
+    assert_eq!(ids("@.w exists false"), Some(json!([2])));
+    // Ordering never coerces.
+    assert_eq!(ids("@.s < 2"), Some(json!([])));
+}
