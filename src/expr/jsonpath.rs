@@ -133,6 +133,8 @@ pub enum FilterKind {
     Exists(Operand),
     Compare {
         op: CmpOp,
+        /// Span of the operator (`==`, `in`, ...).
+        op_span: Span,
         lhs: Operand,
         rhs: Operand,
     },
@@ -153,13 +155,19 @@ impl PartialEq for FilterKind {
             (Not(a), Not(b)) => a == b,
             (Exists(a), Exists(b)) => a == b,
             (
-                Compare { op, lhs, rhs },
+                Compare {
+                    op,
+                    op_span,
+                    lhs,
+                    rhs,
+                },
                 Compare {
                     op: o2,
+                    op_span: s2,
                     lhs: l2,
                     rhs: r2,
                 },
-            ) => op == o2 && lhs == l2 && rhs == r2,
+            ) => op == o2 && op_span == s2 && lhs == l2 && rhs == r2,
             (
                 Regex {
                     lhs,
@@ -698,7 +706,7 @@ fn eval_filter<'a>(f: &'a Filter, item: &'a Value, env: &Env<'a>, depth: usize) 
             Some(OpVal::Owned(Value::Array(a))) if is_indefinite_operand(op) => !a.is_empty(),
             Some(_) => true,
         },
-        FilterKind::Compare { op, lhs, rhs } => {
+        FilterKind::Compare { op, lhs, rhs, .. } => {
             let l = operand_value(lhs, item, env);
             let r = operand_value(rhs, item, env);
             compare(*op, l.as_ref().map(OpVal::get), r.as_ref().map(OpVal::get))
@@ -1575,11 +1583,16 @@ impl<'s> Parser<'s> {
             });
         };
         self.pos += len;
-        let _ = op_start;
+        let op_span = Span::new(op_start, self.pos);
         let rhs = self.operand()?;
         let span = lhs.span().cover(rhs.span());
         Ok(Filter {
-            kind: FilterKind::Compare { op, lhs, rhs },
+            kind: FilterKind::Compare {
+                op,
+                op_span,
+                lhs,
+                rhs,
+            },
             span,
         })
     }

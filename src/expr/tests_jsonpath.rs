@@ -297,10 +297,17 @@ fn filter_spans() {
     };
     assert_eq!(l.span, sp(4, 11));
     assert_eq!(r.span, sp(15, 18));
-    let FilterKind::Compare { op, lhs, rhs } = &l.kind else {
+    let FilterKind::Compare {
+        op,
+        op_span,
+        lhs,
+        rhs,
+    } = &l.kind
+    else {
         panic!("not a comparison")
     };
     assert_eq!(*op, CmpOp::Lt);
+    assert_eq!(*op_span, sp(8, 9));
     assert_eq!(lhs.span(), sp(4, 7));
     assert_eq!(rhs.span(), sp(10, 11));
 }
