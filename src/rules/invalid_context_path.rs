@@ -1,6 +1,6 @@
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::{Applicability, Diagnostic, Edit, Fix, Severity};
 use crate::expr::intrinsic::{self, looks_like_call};
-use crate::expr::jsonpath::Selector;
+use crate::expr::jsonpath::{Segment, Selector};
 use crate::expr::{Path, Root};
 use crate::model::StateType;
 use crate::rules::path_sites::{self, describe, ExprSite, PathRole};
@@ -125,7 +125,14 @@ fn check_path(source: &str, site: &ExprSite<'_, '_>, path: &Path, out: &mut Vec<
             .note("the context object has only `Execution`, `StateMachine`, `State`, `Task` and `Map`; the path selects nothing and the state fails at run time")
             .pointer(site.pointer.clone());
         d = match suggestion {
-            Some(s) => d.help(format!("did you mean `$$.{s}`?")),
+            Some(s) => rename_fix(
+                d.help(format!("did you mean `$$.{s}`?")),
+                source,
+                site,
+                first,
+                top,
+                s,
+            ),
             None => {
                 d.severity = Severity::Warning;
                 d.help("read input data with `$.` (one dollar sign), or use one of the context object's fields")
@@ -154,7 +161,14 @@ fn check_path(source: &str, site: &ExprSite<'_, '_>, path: &Path, out: &mut Vec<
             ))
             .pointer(site.pointer.clone());
         d = match did_you_mean(field, fields.iter().copied()) {
-            Some(s) => d.help(format!("did you mean `$$.{top}.{s}`?")),
+            Some(s) => rename_fix(
+                d.help(format!("did you mean `$$.{top}.{s}`?")),
+                source,
+                site,
+                second,
+                field,
+                s,
+            ),
             None => d.help(format!("use one of {}", list(fields))),
         };
         out.push(d);
@@ -210,7 +224,14 @@ fn check_path(source: &str, site: &ExprSite<'_, '_>, path: &Path, out: &mut Vec<
                 ))
                 .pointer(site.pointer.clone());
             d = match did_you_mean(item_field, ITEM_FIELDS.iter().copied()) {
-                Some(s) => d.help(format!("did you mean `$$.Map.Item.{s}`?")),
+                Some(s) => rename_fix(
+                    d.help(format!("did you mean `$$.Map.Item.{s}`?")),
+                    source,
+                    site,
+                    third,
+                    item_field,
+                    s,
+                ),
                 None => d.help(
                     "use `$$.Map.Item.Value` (the item) or `$$.Map.Item.Index` (its position)",
                 ),
@@ -238,6 +259,35 @@ fn check_path(source: &str, site: &ExprSite<'_, '_>, path: &Path, out: &mut Vec<
             &wher,
         ));
     }
+}
+
+/// Adds a fix replacing a misspelt `.name` step with `.suggestion` (safe when only the case differs), when the
+/// step is written plainly (`.name`, no escapes).
+fn rename_fix(
+    d: Diagnostic,
+    source: &str,
+    site: &ExprSite<'_, '_>,
+    seg: &Segment,
+    name: &str,
+    suggestion: &str,
+) -> Diagnostic {
+    let written = site.text.get(seg.span.range()).unwrap_or("");
+    let span = site.span(source, seg.span);
+    if written.strip_prefix('.') != Some(name) || span.len() != written.len() {
+        return d;
+    }
+    d.fix(Fix {
+        title: format!("Replace `{name}` with `{suggestion}`"),
+        applicability: if name.eq_ignore_ascii_case(suggestion) {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        },
+        edits: vec![Edit {
+            span,
+            replacement: format!(".{suggestion}"),
+        }],
+    })
 }
 
 fn scalar(site: &ExprSite<'_, '_>, span: Span, what: &str, wher: &str) -> Diagnostic {
@@ -279,6 +329,17 @@ mod tests {
         assert_eq!(&text[d[0].span().range()], ".Nmae");
         assert_eq!(&text[d[1].span().range()], ".Executon");
         assert!(d.iter().all(|d| d.severity == Severity::Error));
+    }
+
+    #[test]
+    fn case_typo_gets_a_safe_fix_of_the_step() {
+        let text = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"a.$":"$$.Execution.ID"},"End":true}}}"#;
+        let d = findings(text);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        let fix = d[0].fix.as_ref().expect("a fix");
+        assert_eq!(fix.applicability, crate::diagnostics::Applicability::Safe);
+        assert_eq!(&text[fix.edits[0].span.range()], ".ID");
+        assert_eq!(fix.edits[0].replacement, ".Id");
     }
 
     #[test]

@@ -79,7 +79,7 @@ impl Rule for InvalidIntrinsic {
                 out.push(
                     META.diagnostic(
                         at(span),
-                        format!("blank space {what} the intrinsic call in {wher}"),
+                        format!("{wher}: blank space {what} the intrinsic call"),
                     )
                     .label("remove this space")
                     .note("Step Functions reads the value as an intrinsic call only when it starts with the function name and ends with `)`")
@@ -94,7 +94,7 @@ impl Rule for InvalidIntrinsic {
             }
             for issue in crate::expr::check_expression(text) {
                 let mut d = META
-                    .diagnostic(at(issue.span), format!("{} in {wher}", issue.message))
+                    .diagnostic(at(issue.span), format!("{wher}: {}", issue.message))
                     .label(label(issue.kind))
                     .note(note(issue.kind))
                     .pointer(site.pointer.clone());

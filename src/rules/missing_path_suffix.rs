@@ -79,7 +79,8 @@ impl Rule for MissingPathSuffix {
                 else {
                     continue;
                 };
-                if field.kind == ValueKind::Path {
+                // A field of the other query language is reported by `wrong-query-language-field`.
+                if field.kind == ValueKind::Path || !field.lang.allows(site.query_language) {
                     continue;
                 }
                 let intrinsic_ok = matches!(with_path.as_str(), "ErrorPath" | "CausePath");
