@@ -14,11 +14,11 @@ declare_rule! {
     ///
     /// The context object has `Execution` (`Id`, `Input`, `Name`, `RoleArn`, `StartTime`, `RedriveCount`,
     /// `RedriveTime`), `StateMachine` (`Id`, `Name`), `State` (`EnteredTime`, `Name`, `RetryCount`), `Task`
-    /// (`Token`) and `Map.Item` (`Index`, `Value`, and `Key`/`Source` in a Distributed Map). Paths may go deeper
-    /// only into `Execution.Input` and `Map.Item.Value`. `$$.Task.Token` exists only in a Task state, and
+    /// (`Token`) and `Map.Item` (`Index`, `Value`, and `Key` when a Map iterates over an object). Paths may go
+    /// deeper only into `Execution.Input` and `Map.Item.Value`. `$$.Task.Token` exists only in a Task state, and
     /// `$$.Map.Item` only in a Map state's `ItemSelector` (or legacy `Parameters`). A misspelt known field
     /// (`$$.Execution.Nmae`, `$$.Executon.Id`) is an error; an unknown top-level name with no close match is a
-    /// warning.
+    /// warning (test fixtures that their linters call valid use such names).
     ///
     /// ## Why is this bad?
     /// The path selects nothing, and the state fails at run time with `States.Runtime` (a path that matches
@@ -63,7 +63,7 @@ const FIELDS: &[(&str, &[&str])] = &[
     ("Task", &["Token"]),
     ("Map", &["Item"]),
 ];
-const ITEM_FIELDS: &[&str] = &["Index", "Value", "Key", "Source"];
+const ITEM_FIELDS: &[&str] = &["Index", "Value", "Key"];
 
 impl Rule for InvalidContextPath {
     fn meta(&self) -> &'static RuleMeta {
