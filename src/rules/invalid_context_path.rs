@@ -273,7 +273,10 @@ fn rename_fix(
 ) -> Diagnostic {
     let written = site.text.get(seg.span.range()).unwrap_or("");
     let span = site.span(source, seg.span);
-    if written.strip_prefix('.') != Some(name) || span.len() != written.len() {
+    if written.strip_prefix('.') != Some(name)
+        || span.len() != written.len()
+        || !site.is_mappable(source)
+    {
         return d;
     }
     d.fix(Fix {

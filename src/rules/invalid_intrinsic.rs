@@ -76,21 +76,23 @@ impl Rule for InvalidIntrinsic {
                         replacement: String::new(),
                     });
                 }
-                out.push(
-                    META.diagnostic(
+                let mut d = META
+                    .diagnostic(
                         at(span),
                         format!("{wher}: blank space {what} the intrinsic call"),
                     )
                     .label("remove this space")
                     .note("Step Functions reads the value as an intrinsic call only when it starts with the function name and ends with `)`")
                     .help("remove the blanks around the call")
-                    .fix(Fix {
+                    .pointer(site.pointer.clone());
+                if site.is_mappable(ctx.text) {
+                    d = d.fix(Fix {
                         title: "Remove the blanks around the call".into(),
                         applicability: Applicability::Safe,
                         edits,
-                    })
-                    .pointer(site.pointer.clone()),
-                );
+                    });
+                }
+                out.push(d);
             }
             for issue in crate::expr::check_expression(text) {
                 let mut d = META
@@ -173,7 +175,7 @@ fn unknown_function_fix(
     })?;
     // Only when the name is written without escapes (the mapped span has the same length).
     let span = site.span(source, name_span);
-    if span.len() != name.len() {
+    if !site.is_mappable(source) || span.len() != name.len() {
         return None;
     }
     Some(Fix {
@@ -216,6 +218,22 @@ mod tests {
         assert_eq!(d.len(), 2, "{d:#?}");
         assert_eq!(&text[d[0].span().range()], "'-1'");
         assert_eq!(&text[d[1].span().range()], " ");
+    }
+
+    #[test]
+    fn folded_yaml_scalar_gets_no_partial_edit() {
+        let text = "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Parameters:\n      f.$: >\n        States.UUID()\n    End: true\n";
+        let d: Vec<Diagnostic> = crate::lint::lint_source("t", text, SourceKind::Yaml)
+            .into_iter()
+            .filter(|d| d.rule.code == super::META.code)
+            .collect();
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(
+            d[0].message.contains("blank space after"),
+            "{}",
+            d[0].message
+        );
+        assert!(d[0].fix.is_none());
     }
 
     #[test]

@@ -127,9 +127,14 @@ fn check_site(source: &str, site: &ExprSite<'_, '_>, out: &mut Vec<Diagnostic>) 
             }
             _ => "a path starting with `$`",
         };
+        let found = if text.is_empty() {
+            "an empty string".to_string()
+        } else {
+            format!("`{text}`")
+        };
         let mut d = diag(
             whole(text),
-            format!("{wher} must be {expected}, found `{text}`"),
+            format!("{wher} must be {expected}, found {found}"),
         )
         .label("not a path")
         .note(WHY);
@@ -286,6 +291,19 @@ mod tests {
         assert_eq!(&text[d[0].span().range()], "23");
         assert_eq!(&text[d[1].span().range()], "ipsum");
         assert_eq!(d[1].pointer, "/States/A/Parameters/b.$");
+    }
+
+    #[test]
+    fn empty_string_points_at_its_quotes() {
+        let text = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","OutputPath":"","End":true}}}"#;
+        let d = findings(text);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(&text[d[0].span().range()], "\"\"");
+        assert!(
+            d[0].message.ends_with("found an empty string"),
+            "{}",
+            d[0].message
+        );
     }
 
     #[test]

@@ -55,8 +55,17 @@ pub struct ExprSite<'m, 'a> {
 
 impl ExprSite<'_, '_> {
     /// The source span of a span inside the string's decoded content (falls back to the whole token).
+    /// An empty string is pointed at as a whole (its quotes).
     pub fn span(&self, source: &str, content: Span) -> Span {
+        if self.text.is_empty() {
+            return self.node.span;
+        }
         span_map::map_span(source, self.node.span, content)
+    }
+    /// True when offsets inside the string map exactly to the source (not a folded or block YAML scalar), so a
+    /// fix can edit part of it.
+    pub fn is_mappable(&self, source: &str) -> bool {
+        span_map::SpanMap::new(source, self.node.span).is_some()
     }
 }
 
