@@ -17,8 +17,8 @@ declare_rule! {
     /// (`Token`) and `Map.Item` (`Index`, `Value`, and `Key` when a Map iterates over an object). Paths may go
     /// deeper only into `Execution.Input` and `Map.Item.Value`. `$$.Task.Token` exists only in a Task state, and
     /// `$$.Map.Item` only in a Map state's `ItemSelector` (or legacy `Parameters`). A misspelt known field
-    /// (`$$.Execution.Nmae`, `$$.Executon.Id`) is an error; an unknown top-level name with no close match is a
-    /// warning (test fixtures that their linters call valid use such names).
+    /// (`$$.Execution.Nmae`, `$$.Executon.Id`) is an error; an unknown top-level name with no close match
+    /// (`$$.mapItems`) is a warning, as other validators accept it.
     ///
     /// ## Why is this bad?
     /// The path selects nothing, and the state fails at run time with `States.Runtime` (a path that matches
