@@ -156,7 +156,8 @@ fn default_help(kind: IssueKind) -> &'static str {
     }
 }
 
-/// Renames an unknown function to the closest known one (unsafe: the meaning may differ).
+/// Renames an unknown function to the closest known one: safe when only the case differs, unsafe otherwise (the
+/// meaning may differ).
 fn unknown_function_fix(
     source: &str,
     site: &path_sites::ExprSite<'_, '_>,
@@ -180,7 +181,11 @@ fn unknown_function_fix(
     }
     Some(Fix {
         title: format!("Replace `{name}` with `{suggestion}`"),
-        applicability: Applicability::Unsafe,
+        applicability: if name.eq_ignore_ascii_case(suggestion) {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        },
         edits: vec![Edit {
             span,
             replacement: suggestion.to_string(),
@@ -209,6 +214,16 @@ mod tests {
         let fix = d[0].fix.as_ref().expect("a fix");
         assert_eq!(fix.edits[0].replacement, "States.UUID");
         assert_eq!(d[0].pointer, "/States/A/Parameters/a.$");
+    }
+
+    #[test]
+    fn case_only_function_typo_gets_a_safe_fix() {
+        let text = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"a.$":"states.format('x')"},"End":true}}}"#;
+        let d = findings(text);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        let fix = d[0].fix.as_ref().expect("a fix");
+        assert_eq!(fix.applicability, crate::diagnostics::Applicability::Safe);
+        assert_eq!(fix.edits[0].replacement, "States.Format");
     }
 
     #[test]
