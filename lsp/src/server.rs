@@ -457,17 +457,101 @@ pub fn service() -> (LspService<Backend>, tower_lsp_server::ClientSocket) {
     LspService::new(Backend::new)
 }
 
-/// Serves LSP over any byte streams until `exit`.
+/// Largest message body accepted (a bigger one is skipped, not buffered).
+const MAX_BODY: usize = 256 << 20;
+
+/// Copies LSP frames from `input` to `output`, keeping only well-formed JSON-RPC messages. The transport ends its
+/// input stream at the first undecodable message, so a garbage frame would stop the server: a frame that is not a
+/// request, notification or response is dropped, except that a message with an `id` becomes a call of an unknown
+/// method, so that the client still gets an error response for it.
+async fn sanitize<I, W>(input: I, mut output: W)
+where
+    I: tokio::io::AsyncRead + Unpin,
+    W: tokio::io::AsyncWrite + Unpin,
+{
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
+    let mut r = tokio::io::BufReader::new(input);
+    loop {
+        let mut len: Option<usize> = None;
+        let mut saw_header = false;
+        loop {
+            let mut line = Vec::new();
+            match (&mut r).take(64 * 1024).read_until(b'\n', &mut line).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            let line = String::from_utf8_lossy(&line);
+            let l = line.trim();
+            if l.is_empty() {
+                if saw_header {
+                    break;
+                }
+                continue;
+            }
+            saw_header = true;
+            if let Some((k, v)) = l.split_once(':') {
+                if k.trim().eq_ignore_ascii_case("content-length") {
+                    len = v.trim().parse().ok();
+                }
+            }
+        }
+        let Some(len) = len else { continue };
+        if len > MAX_BODY {
+            let _ = tokio::io::copy(&mut (&mut r).take(len as u64), &mut tokio::io::sink()).await;
+            continue;
+        }
+        let mut body = vec![0; len];
+        if r.read_exact(&mut body).await.is_err() {
+            return;
+        }
+        let ok = serde_json::from_slice::<tower_lsp_server::jsonrpc::Request>(&body).is_ok()
+            || serde_json::from_slice::<tower_lsp_server::jsonrpc::Response>(&body).is_ok();
+        let body = if ok {
+            body
+        } else {
+            match serde_json::from_slice::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v.get("id").cloned())
+                .filter(|id| id.is_string() || id.is_number())
+            {
+                Some(id) => serde_json::to_vec(&serde_json::json!({
+                    "jsonrpc": "2.0", "id": id, "method": "$/aslint/invalidMessage"
+                }))
+                .unwrap_or_default(),
+                None => continue,
+            }
+        };
+        let head = format!("Content-Length: {}\r\n\r\n", body.len());
+        if output.write_all(head.as_bytes()).await.is_err()
+            || output.write_all(&body).await.is_err()
+            || output.flush().await.is_err()
+        {
+            return;
+        }
+    }
+}
+
+/// Serves LSP over any byte streams until `exit` (or the end of the input).
 pub async fn serve<I, O>(input: I, output: O)
 where
     I: tokio::io::AsyncRead + Unpin,
     O: tokio::io::AsyncWrite,
 {
     let (service, socket) = service();
-    Server::new(input, output, socket)
+    let (clean_in, clean_out) = tokio::io::duplex(1 << 16);
+    let pump = sanitize(input, clean_out);
+    let server = Server::new(clean_in, output, socket)
         .concurrency_level(8)
-        .serve(service)
-        .await;
+        .serve(service);
+    tokio::pin!(pump);
+    tokio::pin!(server);
+    let mut pumping = true;
+    loop {
+        tokio::select! {
+            _ = &mut server => return,
+            _ = &mut pump, if pumping => pumping = false,
+        }
+    }
 }
 
 /// Serves LSP over stdin/stdout.
