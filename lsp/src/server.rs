@@ -111,6 +111,17 @@ impl Backend {
             .await;
     }
 
+    /// An edited `aslint.toml` changes levels: re-lint every open document.
+    async fn relint_all(&self) {
+        let all: Vec<(Uri, Arc<Document>)> = lock(&self.docs)
+            .iter()
+            .map(|(u, d)| (u.clone(), d.clone()))
+            .collect();
+        for (u, d) in all {
+            self.refresh(u, d).await;
+        }
+    }
+
     fn lint_snapshot(&self, uri: &Uri, doc: &Document) -> Vec<aslint::diagnostics::Diagnostic> {
         let file = uri.to_file_path().map(|p| p.into_owned());
         let (settings, _) = convert::settings_for(file.as_deref());
@@ -226,15 +237,18 @@ impl LanguageServer for Backend {
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        // An edited aslint.toml changes levels: re-lint every open document.
         if uri_path(&params.text_document.uri).ends_with("aslint.toml") {
-            let all: Vec<(Uri, Arc<Document>)> = lock(&self.docs)
-                .iter()
-                .map(|(u, d)| (u.clone(), d.clone()))
-                .collect();
-            for (u, d) in all {
-                self.refresh(u, d).await;
-            }
+            self.relint_all().await;
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        if params
+            .changes
+            .iter()
+            .any(|c| uri_path(&c.uri).ends_with("aslint.toml"))
+        {
+            self.relint_all().await;
         }
     }
 
