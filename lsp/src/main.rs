@@ -28,4 +28,7 @@ fn main() {
         }
     };
     runtime.block_on(aslint_lsp::run_stdio());
+    // The stdin reader may still be blocked in a read (clients need not close stdin after `exit`): do not wait for
+    // it.
+    runtime.shutdown_background();
 }
