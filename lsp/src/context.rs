@@ -35,6 +35,8 @@ pub struct CursorContext {
     pub object_anchor: Option<usize>,
     /// For YAML: the indentation column of the token (for siblings); for JSON unused.
     pub indent: usize,
+    /// The quote that opened the string the cursor is in, when the string is not closed on its line.
+    pub unclosed_quote: Option<char>,
 }
 
 const SCAN_LIMIT: usize = 64 * 1024;
@@ -110,12 +112,16 @@ fn json_context(text: &str, off: usize) -> Option<CursorContext> {
     };
     let prefix = text[content_start..off].to_string();
     // The rest of the token: up to the closing quote on this line.
+    let mut unclosed_quote = None;
     let (content_end, token_end) = match quote {
         Some(q) => {
             let rest = &text[off..le];
             match rest.find(q) {
                 Some(i) => (off + i, off + i + q.len_utf8()),
-                None => (off, off),
+                None => {
+                    unclosed_quote = Some(q);
+                    (off, off)
+                }
             }
         }
         None => (off, off),
@@ -158,6 +164,7 @@ fn json_context(text: &str, off: usize) -> Option<CursorContext> {
         prefix,
         object_anchor,
         indent: 0,
+        unclosed_quote,
     })
 }
 
@@ -255,10 +262,14 @@ fn yaml_context(text: &str, off: usize) -> Option<CursorContext> {
         }
     };
     let prefix = text[content_start..off].to_string();
+    let mut unclosed_quote = None;
     let (content_end, token_end) = match quote {
         Some(q) => match text[off..le].find(q) {
             Some(i) => (off + i, off + i + 1),
-            None => (off, off),
+            None => {
+                unclosed_quote = Some(q);
+                (off, off)
+            }
         },
         None => (off, off),
     };
@@ -303,6 +314,7 @@ fn yaml_context(text: &str, off: usize) -> Option<CursorContext> {
         prefix,
         object_anchor,
         indent,
+        unclosed_quote,
     })
 }
 

@@ -44,7 +44,22 @@ pub fn completion(doc: &Document, off: usize) -> Vec<CompletionItem> {
     let Some(ctx) = cursor_context(&doc.text, off, doc.kind) else {
         return Vec::new();
     };
-    with_model(doc, |root, model| complete(doc, off, &ctx, root, model)).unwrap_or_else(|| {
+    // An unclosed string would swallow the rest of the line (and the tree after it): analyse a copy with the
+    // string closed at the cursor. Offsets before the cursor are unchanged; edits are computed on `doc`.
+    let patched;
+    let analysed = match ctx.unclosed_quote {
+        Some(q) => {
+            let mut text = doc.text.clone();
+            text.insert(off, q);
+            patched = Document::new(text, doc.version, doc.kind, doc.is_asl_name);
+            &patched
+        }
+        None => doc,
+    };
+    with_model(analysed, |root, model| {
+        complete(doc, off, &ctx, root, model)
+    })
+    .unwrap_or_else(|| {
         // Nothing parsed (an empty document): top-level fields.
         if ctx.role == Role::Key {
             field_items(
@@ -153,8 +168,7 @@ fn complete(
                         Some(doc_text.to_string()),
                     ));
                 }
-            } else if key == "CSVHeaders" {
-            } else {
+            } else if key != "CSVHeaders" {
                 expression_items(doc, off, ctx, model, &mut out);
             }
         }
@@ -1094,4 +1108,83 @@ pub fn locations(uri: &Uri, doc: &Document, spans: &[Span]) -> Vec<Location> {
         .filter(|s| seen.insert((s.start, s.end), ()).is_none())
         .map(|s| Location::new(uri.clone(), doc.range(*s)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn complete_at(text_with_cursor: &str, kind: SourceKind) -> Vec<String> {
+        let off = text_with_cursor.find('|').unwrap();
+        let text = text_with_cursor.replacen('|', "", 1);
+        let doc = Document::new(text, 1, kind, true);
+        completion(&doc, off).into_iter().map(|i| i.label).collect()
+    }
+
+    #[test]
+    fn half_typed_json() {
+        // An unterminated key at the end of the file.
+        let l = complete_at(
+            "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Wait\", \"Se|",
+            SourceKind::Json,
+        );
+        assert!(l.contains(&"Seconds".to_string()), "{l:?}");
+        assert!(!l.contains(&"Resource".to_string()), "{l:?}");
+        // An unterminated Next value.
+        let l = complete_at(
+            "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"|\n    },\n  \"B\": {\"Type\": \"Succeed\"}}}",
+            SourceKind::Json,
+        );
+        assert!(l.contains(&"B".to_string()), "{l:?}");
+        // A new state without a Type yet: Type is offered.
+        let l = complete_at(
+            "{\"StartAt\": \"A\", \"States\": {\"A\": {\"|\"}}}",
+            SourceKind::Json,
+        );
+        assert!(l.contains(&"Type".to_string()), "{l:?}");
+        // The top level.
+        let l = complete_at("{\"|\"}", SourceKind::Json);
+        assert!(
+            l.contains(&"StartAt".to_string()) && l.contains(&"QueryLanguage".to_string()),
+            "{l:?}"
+        );
+        let l = complete_at("|", SourceKind::Json);
+        assert!(l.is_empty() || l.contains(&"StartAt".to_string()), "{l:?}");
+    }
+
+    #[test]
+    fn half_typed_yaml() {
+        let l = complete_at(
+            "StartAt: A\nStates:\n  A:\n    Type: Map\n    It|\n    End: true\n",
+            SourceKind::Yaml,
+        );
+        assert!(
+            l.contains(&"ItemProcessor".to_string()) && l.contains(&"ItemSelector".to_string()),
+            "{l:?}"
+        );
+        let l = complete_at(
+            "StartAt: A\nStates:\n  A:\n    Type: Task\n    Retry:\n      - ErrorEquals: [States.ALL]\n        Max|\n",
+            SourceKind::Yaml,
+        );
+        assert!(l.contains(&"MaxAttempts".to_string()), "{l:?}");
+        let l = complete_at(
+            "StartAt: A\nStates:\n  A:\n    Type: Pass\n    Next: |\n  B:\n    Type: Succeed\n",
+            SourceKind::Yaml,
+        );
+        assert!(l.contains(&"B".to_string()), "{l:?}");
+    }
+
+    #[test]
+    fn format_keeps_tokens() {
+        let doc = Document::new(
+            "{\"a\":[1.0,{\"b\":\"\\u00e9\"}],\"c\":{}}".into(),
+            1,
+            SourceKind::Json,
+            true,
+        );
+        assert_eq!(
+            format_json(&doc).unwrap(),
+            "{\n  \"a\": [\n    1.0,\n    {\n      \"b\": \"\\u00e9\"\n    }\n  ],\n  \"c\": {}\n}\n"
+        );
+    }
 }

@@ -121,12 +121,6 @@ impl Backend {
             self.refresh(u, d).await;
         }
     }
-
-    fn lint_snapshot(&self, uri: &Uri, doc: &Document) -> Vec<aslint::diagnostics::Diagnostic> {
-        let file = uri.to_file_path().map(|p| p.into_owned());
-        let (settings, _) = convert::settings_for(file.as_deref());
-        convert::lint_document(doc, &uri_path(uri), settings)
-    }
 }
 
 fn capabilities() -> ServerCapabilities {
@@ -428,21 +422,26 @@ impl LanguageServer for Backend {
         let Some(doc) = self.doc(&uri) else {
             return Ok(None);
         };
-        let diags = self.lint_snapshot(&uri, &doc);
         let docs_base = lock(&self.docs_base).clone();
-        let want = doc.span(params.range);
-        let actions: Vec<CodeActionOrCommand> = diags
-            .iter()
-            .filter(|d| d.fix.is_some())
-            .filter(|d| {
-                d.primary.span.start() <= want.end() && want.start() <= d.primary.span.end()
-            })
-            .filter_map(|d| {
-                let lsp = convert::to_lsp(d, &doc, &uri, docs_base.as_deref());
-                convert::fix_action(d, lsp, &doc, &uri)
-            })
-            .map(CodeActionOrCommand::CodeAction)
-            .collect();
+        let actions = blocking(move || {
+            let file = uri.to_file_path().map(|p| p.into_owned());
+            let (settings, _) = convert::settings_for(file.as_deref());
+            let diags = convert::lint_document(&doc, &uri_path(&uri), settings);
+            let want = doc.span(params.range);
+            diags
+                .iter()
+                .filter(|d| d.fix.is_some())
+                .filter(|d| {
+                    d.primary.span.start() <= want.end() && want.start() <= d.primary.span.end()
+                })
+                .filter_map(|d| {
+                    let lsp = convert::to_lsp(d, &doc, &uri, docs_base.as_deref());
+                    convert::fix_action(d, lsp, &doc, &uri)
+                })
+                .map(CodeActionOrCommand::CodeAction)
+                .collect::<Vec<_>>()
+        })
+        .await?;
         Ok((!actions.is_empty()).then_some(actions))
     }
 
