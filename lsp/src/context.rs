@@ -381,7 +381,7 @@ fn sibling_key(text: &str, ls: usize, le: usize, indent: usize) -> Option<usize>
             continue;
         }
         let ind = indent_of(line);
-        let ind_item = if line.trim_start().starts_with("- ") {
+        let ind_item = if line[ind..].starts_with("- ") {
             ind + 2 + indent_of(&line[ind + 2..])
         } else {
             ind

@@ -1188,3 +1188,44 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+
+    /// Every feature at every character offset of awkward documents: nothing panics.
+    #[test]
+    fn every_offset_of_awkward_documents() {
+        let docs: &[(&str, SourceKind)] = &[
+            (
+                "{\"StartAt\": \"é\", \"States\": {\"é\": {\"Type\": \"Task\", \"Resource\": \"arn\", \"Parameters\": {\"a.$\": \"States.Format('{}', $v)\"}, \"Catch\": [{\"ErrorEquals\": [\"States.ALL\"], \"Next\": \"😀\"}], \"Next\": \"😀\"}, \"😀\": {\"Type\": \"Parallel\", \"Branches\": [{\"StartAt\": \"x\", \"States\": {\"x\": {\"Type\": \"Succeed\"}}}], \"End\": true}}}",
+                SourceKind::Json,
+            ),
+            (
+                "StartAt: A\r\nStates:\r\n  A:\r\n\u{3000}- x: 1\r\n    Type: Pass\r\n\t- y\r\n    Next: 'B'\r\n  B: {Type: Succeed}\r\n  C:\n    - \"unterminated\n",
+                SourceKind::Yaml,
+            ),
+            ("{\"a\": [\"\\\"\", '\u{feff}', {\"b\": \"$$.\"}]", SourceKind::Json5),
+            ("\"\"\"{{[[::,,\"\"", SourceKind::Json),
+            ("- - - : : :\n  ? x\n  : y\n", SourceKind::Yaml),
+        ];
+        for (text, kind) in docs {
+            let doc = Document::new(text.to_string(), 1, *kind, true);
+            let _ = document_symbols(&doc);
+            let _ = format_json(&doc);
+            for (off, _) in text
+                .char_indices()
+                .chain(std::iter::once((text.len(), ' ')))
+            {
+                let _ = completion(&doc, off);
+                let _ = hover(&doc, off);
+                let _ = definition(&doc, off);
+                let _ = references(&doc, off, true);
+                let _ = prepare_rename(&doc, off);
+                let _ = rename(&doc, off, "New name");
+                // Offsets inside characters are floored, not trusted.
+                let _ = completion(&doc, off + 1);
+            }
+        }
+    }
+}
