@@ -179,16 +179,27 @@ macro_rules! parser_rule {
     };
 }
 
+pub mod definition_too_large;
 pub mod duplicate_key;
 pub mod duplicate_state_name;
+pub mod error_handling;
 pub mod exclusive_fields;
+pub mod heartbeat_not_below_timeout;
 pub mod invalid_field_type;
 pub mod invalid_field_value;
 pub mod invalid_json;
 pub mod invalid_state_name;
 pub mod invalid_yaml;
 pub mod missing_field;
+pub mod payload_too_large;
+pub mod shadowed_catcher;
+pub mod shadowed_retrier;
+pub mod states_all_not_last;
+pub mod too_deeply_nested;
+pub mod unknown_error_name;
 pub mod unknown_field;
+pub mod unraisable_error;
+pub mod unretriable_error;
 pub mod wrong_query_language_field;
 
 /// Every rule, in code order. The one place a new rule is registered.
@@ -204,6 +215,16 @@ pub static RULES: &[&dyn Rule] = &[
     &invalid_state_name::InvalidStateName,
     &duplicate_state_name::DuplicateStateName,
     &wrong_query_language_field::WrongQueryLanguageField,
+    &states_all_not_last::StatesAllNotLast,
+    &unknown_error_name::UnknownErrorName,
+    &shadowed_retrier::ShadowedRetrier,
+    &shadowed_catcher::ShadowedCatcher,
+    &unretriable_error::UnretriableError,
+    &unraisable_error::UnraisableError,
+    &heartbeat_not_below_timeout::HeartbeatNotBelowTimeout,
+    &definition_too_large::DefinitionTooLarge,
+    &too_deeply_nested::TooDeeplyNested,
+    &payload_too_large::PayloadTooLarge,
 ];
 
 /// Finds a rule by name or code (case-insensitive for codes).

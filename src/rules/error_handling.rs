@@ -1,0 +1,495 @@
+//! What the Errors rules share: the predefined error names, which error names a retrier or catcher covers, the
+//! `ErrorEquals` names of a state's retriers and catchers with their nodes, and which predefined errors a state can
+//! never raise.
+//!
+//! Facts (AWS wins over the documentation where they disagree):
+//! - Predefined names: the list in the Step Functions developer guide ("Error names"), `States.Http.Socket`
+//!   included.
+//! - `States.ALL` matches every error except `States.Runtime`; a retrier never retries `States.Runtime` or
+//!   `States.DataLimitExceeded` (documented). Recorded executions show a `States.ALL` catcher catching
+//!   `States.DataLimitExceeded`, and a `States.Runtime` catcher not catching `States.Runtime`.
+//! - `States.TaskFailed` in a retrier or catcher matches every error except `States.Timeout` (ASL specification);
+//!   here it is also taken not to cover `States.HeartbeatTimeout`, `States.Runtime`, `States.DataLimitExceeded`
+//!   and `States.ALL`, so that a coverage finding is never a guess.
+
+use crate::model::check::{is_jsonata_expression, is_unknown};
+use crate::model::{Field, State, StateType};
+use crate::syntax::{pointer_push, Node, Span};
+
+/// The wildcard error name.
+pub const STATES_ALL: &str = "States.ALL";
+
+/// Every error name Step Functions defines (all start with `States.`).
+pub const PREDEFINED_ERRORS: &[&str] = &[
+    "States.ALL",
+    "States.DataLimitExceeded",
+    "States.ExceedToleratedFailureThreshold",
+    "States.HeartbeatTimeout",
+    "States.Http.Socket",
+    "States.IntrinsicFailure",
+    "States.ItemReaderFailed",
+    "States.NoChoiceMatched",
+    "States.ParameterPathFailure",
+    "States.Permissions",
+    "States.QueryEvaluationError",
+    "States.ResultPathMatchFailure",
+    "States.ResultWriterFailed",
+    "States.Runtime",
+    "States.TaskFailed",
+    "States.Timeout",
+    "States.BranchFailed",
+];
+
+/// True for a predefined error name (case-sensitive, as Step Functions matches names).
+pub fn is_predefined(name: &str) -> bool {
+    PREDEFINED_ERRORS.contains(&name)
+}
+
+/// Retry or Catch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandlerKind {
+    Retrier,
+    Catcher,
+}
+
+impl HandlerKind {
+    /// "retrier" / "catcher".
+    pub fn noun(self) -> &'static str {
+        match self {
+            HandlerKind::Retrier => "retrier",
+            HandlerKind::Catcher => "catcher",
+        }
+    }
+    /// "Retry" / "Catch".
+    pub fn field(self) -> &'static str {
+        match self {
+            HandlerKind::Retrier => "Retry",
+            HandlerKind::Catcher => "Catch",
+        }
+    }
+}
+
+/// Errors `States.ALL` does not match in this kind of entry.
+fn all_excludes(name: &str, kind: HandlerKind) -> bool {
+    name == "States.Runtime" || (kind == HandlerKind::Retrier && name == "States.DataLimitExceeded")
+}
+
+/// True when an entry naming `earlier` certainly matches every error that `later` names.
+pub fn covers(earlier: &str, later: &str, kind: HandlerKind) -> bool {
+    if earlier == later {
+        return true;
+    }
+    match earlier {
+        STATES_ALL => !all_excludes(later, kind),
+        "States.TaskFailed" => !matches!(
+            later,
+            STATES_ALL
+                | "States.Timeout"
+                | "States.HeartbeatTimeout"
+                | "States.Runtime"
+                | "States.DataLimitExceeded"
+        ),
+        _ => false,
+    }
+}
+
+/// One string element of an `ErrorEquals` array.
+#[derive(Debug, Clone)]
+pub struct ErrorName<'a> {
+    pub name: &'a str,
+    pub node: &'a Node,
+    pub pointer: String,
+}
+
+/// One retrier or catcher, seen uniformly.
+#[derive(Debug, Clone)]
+pub struct Handler<'a> {
+    pub kind: HandlerKind,
+    /// Position in `Retry`/`Catch` (0-based).
+    pub index: usize,
+    /// Number of entries in the list.
+    pub count: usize,
+    pub node: &'a Node,
+    pub pointer: String,
+    /// The `ErrorEquals` array node, when present and an array.
+    pub error_equals: Option<&'a Node>,
+    /// The string elements of `ErrorEquals` (other elements are reported by the schema rules).
+    pub names: Vec<ErrorName<'a>>,
+    /// True when some element is an unknown value (`${...}` placeholder, YAML tag, non-string): the entry's
+    /// coverage is not known.
+    pub has_unknown: bool,
+}
+
+impl Handler<'_> {
+    /// "retrier #2 of Task state `Call`".
+    pub fn describe(&self, state: &State<'_>) -> String {
+        format!(
+            "{} #{} of {}",
+            self.kind.noun(),
+            self.index + 1,
+            state.describe()
+        )
+    }
+    /// A short span for the entry as a whole: its `ErrorEquals` array, else its first byte.
+    pub fn anchor(&self) -> Span {
+        match self.error_equals {
+            Some(n) => n.span,
+            None => Span::new(
+                self.node.span.start(),
+                self.node.span.start().saturating_add(1),
+            ),
+        }
+    }
+    /// True when the entry names this error.
+    pub fn names_error(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n.name == name)
+    }
+}
+
+fn error_names<'a>(
+    f: Option<&Field<'a, Vec<&'a str>>>,
+) -> (Option<&'a Node>, Vec<ErrorName<'a>>, bool) {
+    let Some(f) = f else {
+        return (None, Vec::new(), false);
+    };
+    let Some(items) = f.node.as_array() else {
+        return (None, Vec::new(), true);
+    };
+    let mut names = Vec::new();
+    let mut unknown = false;
+    for (i, n) in items.iter().enumerate() {
+        match n.as_str() {
+            Some(s) if !is_unknown(n) => names.push(ErrorName {
+                name: s,
+                node: n,
+                pointer: pointer_push(&f.pointer, &i.to_string()),
+            }),
+            _ => unknown = true,
+        }
+    }
+    (Some(f.node), names, unknown)
+}
+
+/// The retriers of a state, in order.
+pub fn retriers<'a>(state: &State<'a>) -> Vec<Handler<'a>> {
+    let count = state.retry.len();
+    state
+        .retry
+        .iter()
+        .enumerate()
+        .map(|(index, r)| {
+            let (error_equals, names, has_unknown) = error_names(r.error_equals.as_ref());
+            Handler {
+                kind: HandlerKind::Retrier,
+                index,
+                count,
+                node: r.node,
+                pointer: r.pointer.clone(),
+                error_equals,
+                names,
+                has_unknown,
+            }
+        })
+        .collect()
+}
+
+/// The catchers of a state, in order.
+pub fn catchers<'a>(state: &State<'a>) -> Vec<Handler<'a>> {
+    let count = state.catch.len();
+    state
+        .catch
+        .iter()
+        .enumerate()
+        .map(|(index, c)| {
+            let (error_equals, names, has_unknown) = error_names(c.error_equals.as_ref());
+            Handler {
+                kind: HandlerKind::Catcher,
+                index,
+                count,
+                node: c.node,
+                pointer: c.pointer.clone(),
+                error_equals,
+                names,
+                has_unknown,
+            }
+        })
+        .collect()
+}
+
+/// Both lists of a state: retriers, then catchers.
+pub fn handler_lists<'a>(state: &State<'a>) -> [Vec<Handler<'a>>; 2] {
+    [retriers(state), catchers(state)]
+}
+
+/// The static `Error` of a Fail state: `Some(Some(name))` for a literal name, `Some(None)` when the error is
+/// computed (ErrorPath, JSONata expression, placeholder), `None` when the state sets no error.
+fn fail_error<'s>(st: &'s State<'_>) -> Option<Option<&'s str>> {
+    if st.error_path.is_some() {
+        return Some(None);
+    }
+    let f = st.error.as_ref()?;
+    match f.value {
+        Some(s) if !is_unknown(f.node) && !is_jsonata_expression(s) => Some(Some(s)),
+        _ => Some(None),
+    }
+}
+
+/// Why `state` can never raise the predefined error `name`, or `None` when it may (or when aslint cannot tell).
+///
+/// Only the errors whose source is certain are judged: `States.HeartbeatTimeout` (a Task with
+/// `HeartbeatSeconds`/`HeartbeatSecondsPath`), `States.NoChoiceMatched` (a Choice state without `Default`),
+/// `States.BranchFailed` (never on a Task), `States.ItemReaderFailed` / `States.ResultWriterFailed` (a Map with
+/// `ItemReader` / `ResultWriter`), `States.ExceedToleratedFailureThreshold` (a Distributed Map or a Map with
+/// tolerance fields). A Parallel or Map state raises what its nested states raise; a nested Fail state can raise
+/// any name.
+pub fn unraisable_reason(state: &State<'_>, name: &str) -> Option<String> {
+    let ty = state.state_type()?;
+    let judged = matches!(
+        name,
+        "States.HeartbeatTimeout"
+            | "States.NoChoiceMatched"
+            | "States.BranchFailed"
+            | "States.ItemReaderFailed"
+            | "States.ResultWriterFailed"
+            | "States.ExceedToleratedFailureThreshold"
+    );
+    if !judged {
+        return None;
+    }
+    match ty {
+        StateType::Task => {
+            if name == "States.HeartbeatTimeout" {
+                if state.heartbeat_seconds.is_some() || state.heartbeat_seconds_path.is_some() {
+                    return None;
+                }
+                return Some(
+                    "only a Task state with `HeartbeatSeconds` or `HeartbeatSecondsPath` raises it"
+                        .into(),
+                );
+            }
+            Some(match name {
+                "States.NoChoiceMatched" => {
+                    "only a Choice state without `Default` raises it".into()
+                }
+                "States.BranchFailed" => "a Task state has no branches".into(),
+                "States.ItemReaderFailed" => {
+                    "only a Map state with an `ItemReader` raises it".into()
+                }
+                "States.ResultWriterFailed" => {
+                    "only a Map state with a `ResultWriter` raises it".into()
+                }
+                _ => "only a Distributed Map state raises it".into(),
+            })
+        }
+        StateType::Parallel | StateType::Map => {
+            if name == "States.BranchFailed" {
+                return None;
+            }
+            if nested_may_raise(state, name) {
+                return None;
+            }
+            Some(match name {
+                "States.HeartbeatTimeout" => {
+                    "no Task state here or nested in it has `HeartbeatSeconds` or `HeartbeatSecondsPath`".into()
+                }
+                "States.NoChoiceMatched" => "no Choice state without `Default` is nested in it".into(),
+                "States.ItemReaderFailed" => "neither it nor a nested Map state has an `ItemReader`".into(),
+                "States.ResultWriterFailed" => "neither it nor a nested Map state has a `ResultWriter`".into(),
+                _ => "neither it nor a nested Map state is a Distributed Map or sets a tolerated failure threshold"
+                    .into(),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// True when this state or a state nested in it may raise `name` by itself.
+fn nested_may_raise(state: &State<'_>, name: &str) -> bool {
+    let mut stack: Vec<&State<'_>> = vec![state];
+    while let Some(st) = stack.pop() {
+        if may_raise_itself(st, name) {
+            return true;
+        }
+        for scope in st.child_scopes() {
+            stack.extend(scope.states.iter());
+        }
+    }
+    false
+}
+
+fn is_distributed(st: &State<'_>) -> bool {
+    st.item_processor
+        .as_ref()
+        .and_then(|p| p.processor_config.as_ref())
+        .and_then(|c| c.mode.as_ref())
+        .is_some_and(|m| m.value != Some("INLINE"))
+}
+
+fn may_raise_itself(st: &State<'_>, name: &str) -> bool {
+    let Some(ty) = st.state_type() else {
+        return true; // unknown type: anything
+    };
+    match ty {
+        StateType::Fail => match fail_error(st) {
+            Some(Some(e)) => e == name,
+            Some(None) => true,
+            None => false,
+        },
+        StateType::Task => {
+            name == "States.HeartbeatTimeout"
+                && (st.heartbeat_seconds.is_some() || st.heartbeat_seconds_path.is_some())
+        }
+        StateType::Choice => name == "States.NoChoiceMatched" && st.default.is_none(),
+        StateType::Map => match name {
+            "States.ItemReaderFailed" => st.item_reader.is_some(),
+            "States.ResultWriterFailed" => st.result_writer.is_some(),
+            "States.ExceedToleratedFailureThreshold" => {
+                is_distributed(st)
+                    || st.tolerated_failure_count.is_some()
+                    || st.tolerated_failure_count_path.is_some()
+                    || st.tolerated_failure_percentage.is_some()
+                    || st.tolerated_failure_percentage_path.is_some()
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// The literal error names raised by Fail states anywhere in the machine.
+pub fn fail_error_names<'m>(states: impl IntoIterator<Item = &'m State<'m>>) -> Vec<&'m str> {
+    states
+        .into_iter()
+        .filter(|s| s.state_type() == Some(StateType::Fail))
+        .filter_map(|s| fail_error(s).flatten())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage_follows_the_documented_exceptions() {
+        use HandlerKind::*;
+        assert!(covers("States.ALL", "Custom", Retrier));
+        assert!(!covers("States.ALL", "States.Runtime", Catcher));
+        assert!(!covers("States.ALL", "States.DataLimitExceeded", Retrier));
+        assert!(covers("States.ALL", "States.DataLimitExceeded", Catcher));
+        assert!(covers(
+            "States.TaskFailed",
+            "Lambda.ServiceException",
+            Retrier
+        ));
+        assert!(!covers("States.TaskFailed", "States.Timeout", Retrier));
+        assert!(!covers("States.TaskFailed", "States.ALL", Catcher));
+        assert!(!covers("Custom", "Other", Catcher));
+        assert!(covers("Custom", "Custom", Catcher));
+    }
+
+    #[test]
+    fn predefined_names() {
+        assert!(is_predefined("States.Timeout"));
+        assert!(is_predefined("States.Http.Socket"));
+        assert!(!is_predefined("States.Timout"));
+        assert!(!is_predefined("states.timeout"));
+    }
+}
+
+/// An entry that can never match: every name of its `ErrorEquals` is covered by earlier entries.
+#[derive(Debug, Clone)]
+pub struct Shadowed {
+    /// Index of the shadowed entry.
+    pub index: usize,
+    /// Indices of the earlier entries that cover it, in order.
+    pub by: Vec<usize>,
+}
+
+/// The entries of one `Retry` or `Catch` list that earlier entries shadow. Entries covered by a `States.ALL`
+/// entry are left to `states-all-not-last`, which reports the misplaced wildcard with them.
+pub fn shadowed(list: &[Handler<'_>]) -> Vec<Shadowed> {
+    let mut out = Vec::new();
+    for (j, later) in list.iter().enumerate() {
+        if later.has_unknown || later.names.is_empty() {
+            continue;
+        }
+        let mut by: Vec<usize> = Vec::new();
+        let mut all_covered = true;
+        for n in &later.names {
+            let cover = list.iter().take(j).position(|earlier| {
+                earlier
+                    .names
+                    .iter()
+                    .any(|m| covers(m.name, n.name, later.kind))
+            });
+            match cover {
+                Some(i) => {
+                    if !by.contains(&i) {
+                        by.push(i);
+                    }
+                }
+                None => {
+                    all_covered = false;
+                    break;
+                }
+            }
+        }
+        if !all_covered {
+            continue;
+        }
+        if by
+            .iter()
+            .any(|&i| list.get(i).is_some_and(|h| h.names_error(STATES_ALL)))
+        {
+            continue;
+        }
+        by.sort_unstable();
+        out.push(Shadowed { index: j, by });
+    }
+    out
+}
+
+/// Reports the shadowed entries of one kind (shared by `shadowed-retrier` and `shadowed-catcher`).
+pub fn report_shadowed(
+    meta: &'static crate::rules::RuleMeta,
+    kind: HandlerKind,
+    model: &crate::model::Definition<'_>,
+    out: &mut Vec<crate::diagnostics::Diagnostic>,
+) {
+    let noun = kind.noun();
+    for sr in model.states() {
+        let state = sr.state;
+        let list = match kind {
+            HandlerKind::Retrier => retriers(state),
+            HandlerKind::Catcher => catchers(state),
+        };
+        for s in shadowed(&list) {
+            let Some(h) = list.get(s.index) else { continue };
+            let firsts: Vec<String> = s.by.iter().map(|i| format!("#{}", i + 1)).collect();
+            let earlier = if firsts.len() == 1 {
+                format!("{noun} {}", firsts.join(""))
+            } else {
+                format!("{noun}s {}", firsts.join(", "))
+            };
+            let mut d = meta
+                .diagnostic(
+                    h.anchor(),
+                    format!("{} can never match", h.describe(state)),
+                )
+                .label(format!("every error named here is matched by {earlier} first"))
+                .note(format!(
+                    "{noun}s are tried in order and the first whose `ErrorEquals` matches is used; `States.ALL` matches every error but `States.Runtime`, and `States.TaskFailed` every error but `States.Timeout`"
+                ))
+                .help(format!(
+                    "move this {noun} before {earlier}, or remove it"
+                ))
+                .pointer(h.pointer.clone());
+            for i in &s.by {
+                if let Some(e) = list.get(*i) {
+                    d = d.secondary(e.anchor(), format!("{noun} #{} matches them first", i + 1));
+                }
+            }
+            out.push(d);
+        }
+    }
+}
