@@ -59,8 +59,8 @@ impl Rule for DefinitionTooLarge {
             .get(at..)
             .and_then(|rest| rest.chars().next())
             .map_or(at, |c| at + c.len_utf8());
-        out.push(
-            META.diagnostic(
+        let mut d = META
+            .diagnostic(
                 Span::new(at, end),
                 format!(
                     "the definition is {} ({len} bytes), over the 1 MiB limit",
@@ -70,8 +70,14 @@ impl Rule for DefinitionTooLarge {
             .label("the 1 MiB limit is crossed here")
             .note("Step Functions rejects definitions larger than 1,048,576 bytes; the quota cannot be raised")
             .help("move embedded data to S3 or DynamoDB, use a Map state instead of repeated states, or split the workflow into nested state machines")
-            .pointer(""),
-        );
+            .pointer("");
+        if len > crate::lint::MAX_ANALYZED_BYTES {
+            d = d.note(format!(
+                "aslint did not analyse the rest of this document: it is over {} MiB",
+                crate::lint::MAX_ANALYZED_BYTES / (1024 * 1024)
+            ));
+        }
+        out.push(d);
     }
 }
 
@@ -95,6 +101,21 @@ mod tests {
         );
         assert!(text.is_char_boundary(span.start()) && text.is_char_boundary(span.end()));
         assert_eq!(d[0].pointer, "");
+    }
+
+    #[test]
+    fn a_huge_document_is_answered_from_its_length_alone() {
+        // Unbalanced nesting that the parsers would otherwise work through.
+        let text = format!(
+            r#"{{"StartAt":"A","States":{}"#,
+            "[".repeat(20 * 1024 * 1024)
+        );
+        let start = std::time::Instant::now();
+        let d = crate::lint::lint_source("t", &text, SourceKind::Json);
+        assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+        assert_eq!(d.len(), 1, "{:?}", d.first().map(|d| &d.message));
+        assert_eq!(d[0].rule.code, super::META.code);
+        assert_eq!(d[0].notes.len(), 2);
     }
 
     #[test]

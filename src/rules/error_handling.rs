@@ -398,55 +398,60 @@ mod tests {
 
 /// An entry that can never match: every name of its `ErrorEquals` is covered by earlier entries.
 #[derive(Debug, Clone)]
-pub struct Shadowed {
+pub struct Shadowed<'a> {
     /// Index of the shadowed entry.
     pub index: usize,
-    /// Indices of the earlier entries that cover it, in order.
-    pub by: Vec<usize>,
+    /// The earlier entries that cover it, in order: index, and the (covering, covered) name pairs.
+    pub by: Vec<(usize, Vec<(&'a str, &'a str)>)>,
 }
 
 /// The entries of one `Retry` or `Catch` list that earlier entries shadow. Entries covered by a `States.ALL`
 /// entry are left to `states-all-not-last`, which reports the misplaced wildcard with them.
-pub fn shadowed(list: &[Handler<'_>]) -> Vec<Shadowed> {
+pub fn shadowed<'a>(list: &[Handler<'a>]) -> Vec<Shadowed<'a>> {
     let mut out = Vec::new();
     for (j, later) in list.iter().enumerate() {
         if later.has_unknown || later.names.is_empty() {
             continue;
         }
-        let mut by: Vec<usize> = Vec::new();
+        let mut by: Vec<(usize, Vec<(&'a str, &'a str)>)> = Vec::new();
         let mut all_covered = true;
         for n in &later.names {
-            let cover = list.iter().take(j).position(|earlier| {
+            let cover = list.iter().take(j).enumerate().find_map(|(i, earlier)| {
                 earlier
                     .names
                     .iter()
-                    .any(|m| covers(m.name, n.name, later.kind))
+                    .find(|m| covers(m.name, n.name, later.kind))
+                    .map(|m| (i, m.name))
             });
-            match cover {
-                Some(i) => {
-                    if !by.contains(&i) {
-                        by.push(i);
-                    }
-                }
-                None => {
-                    all_covered = false;
-                    break;
-                }
+            let Some((i, m)) = cover else {
+                all_covered = false;
+                break;
+            };
+            match by.iter_mut().find(|(k, _)| *k == i) {
+                Some((_, pairs)) => pairs.push((m, n.name)),
+                None => by.push((i, vec![(m, n.name)])),
             }
         }
-        if !all_covered {
-            continue;
-        }
-        if by
-            .iter()
-            .any(|&i| list.get(i).is_some_and(|h| h.names_error(STATES_ALL)))
+        if !all_covered
+            || by
+                .iter()
+                .any(|(i, _)| list.get(*i).is_some_and(|h| h.names_error(STATES_ALL)))
         {
             continue;
         }
-        by.sort_unstable();
+        by.sort_by_key(|(i, _)| *i);
         out.push(Shadowed { index: j, by });
     }
     out
+}
+
+fn code_list(names: &[&str]) -> String {
+    let v: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match v.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
 }
 
 /// Reports the shadowed entries of one kind (shared by `shadowed-retrier` and `shadowed-catcher`).
@@ -465,29 +470,44 @@ pub fn report_shadowed(
         };
         for s in shadowed(&list) {
             let Some(h) = list.get(s.index) else { continue };
-            let firsts: Vec<String> = s.by.iter().map(|i| format!("#{}", i + 1)).collect();
+            let firsts: Vec<String> = s.by.iter().map(|(i, _)| format!("#{}", i + 1)).collect();
             let earlier = if firsts.len() == 1 {
                 format!("{noun} {}", firsts.join(""))
             } else {
                 format!("{noun}s {}", firsts.join(", "))
             };
+            let via_task_failed =
+                s.by.iter()
+                    .any(|(_, pairs)| pairs.iter().any(|(m, n)| m != n));
+            let why = if via_task_failed {
+                "`States.TaskFailed` matches every error except `States.Timeout`"
+            } else {
+                "an earlier entry already names the same errors"
+            };
             let mut d = meta
-                .diagnostic(
-                    h.anchor(),
-                    format!("{} can never match", h.describe(state)),
-                )
-                .label(format!("every error named here is matched by {earlier} first"))
+                .diagnostic(h.anchor(), format!("{} can never match", h.describe(state)))
+                .label(format!("already matched by {earlier}"))
                 .note(format!(
-                    "{noun}s are tried in order and the first whose `ErrorEquals` matches is used; `States.ALL` matches every error but `States.Runtime`, and `States.TaskFailed` every error but `States.Timeout`"
+                    "{noun}s are tried in order and the first whose `ErrorEquals` matches is used; {why}"
                 ))
-                .help(format!(
-                    "move this {noun} before {earlier}, or remove it"
-                ))
+                .help(format!("move this {noun} before {earlier}, or remove it"))
                 .pointer(h.pointer.clone());
-            for i in &s.by {
-                if let Some(e) = list.get(*i) {
-                    d = d.secondary(e.anchor(), format!("{noun} #{} matches them first", i + 1));
-                }
+            for (i, pairs) in &s.by {
+                let Some(e) = list.get(*i) else { continue };
+                let covered: Vec<&str> = pairs.iter().map(|(_, n)| *n).collect();
+                let mut covering: Vec<&str> = pairs.iter().map(|(m, _)| *m).collect();
+                covering.dedup();
+                let msg = if pairs.iter().all(|(m, n)| m == n) {
+                    format!("{noun} #{} already names {}", i + 1, code_list(&covered))
+                } else {
+                    format!(
+                        "{} in {noun} #{} matches {} first",
+                        code_list(&covering),
+                        i + 1,
+                        code_list(&covered)
+                    )
+                };
+                d = d.secondary(e.anchor(), msg);
             }
             out.push(d);
         }
