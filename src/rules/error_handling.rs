@@ -223,7 +223,7 @@ pub fn handler_lists<'a>(state: &State<'a>) -> [Vec<Handler<'a>>; 2] {
 
 /// The static `Error` of a Fail state: `Some(Some(name))` for a literal name, `Some(None)` when the error is
 /// computed (ErrorPath, JSONata expression, placeholder), `None` when the state sets no error.
-fn fail_error<'s>(st: &'s State<'_>) -> Option<Option<&'s str>> {
+fn fail_error<'a>(st: &State<'a>) -> Option<Option<&'a str>> {
     if st.error_path.is_some() {
         return Some(None);
     }
@@ -234,7 +234,54 @@ fn fail_error<'s>(st: &'s State<'_>) -> Option<Option<&'s str>> {
     }
 }
 
+/// The predefined errors whose sources [`unraisable_reason`] judges.
+const JUDGED: [&str; 6] = [
+    "States.HeartbeatTimeout",
+    "States.NoChoiceMatched",
+    "States.BranchFailed",
+    "States.ItemReaderFailed",
+    "States.ResultWriterFailed",
+    "States.ExceedToleratedFailureThreshold",
+];
+
+/// What a state and the states nested in it may raise by themselves (computed once per state, in one walk).
+#[derive(Debug, Default, Clone)]
+pub struct Raises<'a> {
+    /// A nested Fail state computes its error, or a state has an unknown type: anything may be raised.
+    any: bool,
+    /// Per [`JUDGED`] name.
+    judged: [bool; JUDGED.len()],
+    /// Literal errors of nested Fail states.
+    fail_names: std::collections::HashSet<&'a str>,
+}
+
+impl Raises<'_> {
+    fn may_raise(&self, name: &str) -> bool {
+        self.any
+            || self.fail_names.contains(name)
+            || JUDGED
+                .iter()
+                .position(|j| *j == name)
+                .and_then(|i| self.judged.get(i).copied())
+                .unwrap_or(false)
+    }
+}
+
+/// What `state` and every state nested in it may raise by themselves (iterative; nesting is bounded by the model).
+pub fn raises<'a>(state: &State<'a>) -> Raises<'a> {
+    let mut r = Raises::default();
+    let mut stack: Vec<&State<'a>> = vec![state];
+    while let Some(st) = stack.pop() {
+        record(st, &mut r);
+        for scope in st.child_scopes() {
+            stack.extend(scope.states.iter());
+        }
+    }
+    r
+}
+
 /// Why `state` can never raise the predefined error `name`, or `None` when it may (or when aslint cannot tell).
+/// `cache` holds [`raises`] of the state once computed (pass the same one for every name of one state).
 ///
 /// Only the errors whose source is certain are judged: `States.HeartbeatTimeout` (a Task with
 /// `HeartbeatSeconds`/`HeartbeatSecondsPath`), `States.NoChoiceMatched` (a Choice state without `Default`),
@@ -242,18 +289,13 @@ fn fail_error<'s>(st: &'s State<'_>) -> Option<Option<&'s str>> {
 /// `ItemReader` / `ResultWriter`), `States.ExceedToleratedFailureThreshold` (a Distributed Map or a Map with
 /// tolerance fields). A Parallel or Map state raises what its nested states raise; a nested Fail state can raise
 /// any name.
-pub fn unraisable_reason(state: &State<'_>, name: &str) -> Option<String> {
+pub fn unraisable_reason<'a>(
+    state: &State<'a>,
+    name: &str,
+    cache: &mut Option<Raises<'a>>,
+) -> Option<String> {
     let ty = state.state_type()?;
-    let judged = matches!(
-        name,
-        "States.HeartbeatTimeout"
-            | "States.NoChoiceMatched"
-            | "States.BranchFailed"
-            | "States.ItemReaderFailed"
-            | "States.ResultWriterFailed"
-            | "States.ExceedToleratedFailureThreshold"
-    );
-    if !judged {
+    if !JUDGED.contains(&name) {
         return None;
     }
     match ty {
@@ -285,7 +327,8 @@ pub fn unraisable_reason(state: &State<'_>, name: &str) -> Option<String> {
             if name == "States.BranchFailed" {
                 return None;
             }
-            if nested_may_raise(state, name) {
+            let r = cache.get_or_insert_with(|| raises(state));
+            if r.may_raise(name) {
                 return None;
             }
             Some(match name {
@@ -303,20 +346,6 @@ pub fn unraisable_reason(state: &State<'_>, name: &str) -> Option<String> {
     }
 }
 
-/// True when this state or a state nested in it may raise `name` by itself.
-fn nested_may_raise(state: &State<'_>, name: &str) -> bool {
-    let mut stack: Vec<&State<'_>> = vec![state];
-    while let Some(st) = stack.pop() {
-        if may_raise_itself(st, name) {
-            return true;
-        }
-        for scope in st.child_scopes() {
-            stack.extend(scope.states.iter());
-        }
-    }
-    false
-}
-
 fn is_distributed(st: &State<'_>) -> bool {
     st.item_processor
         .as_ref()
@@ -325,75 +354,63 @@ fn is_distributed(st: &State<'_>) -> bool {
         .is_some_and(|m| m.value != Some("INLINE"))
 }
 
-fn may_raise_itself(st: &State<'_>, name: &str) -> bool {
+fn set(r: &mut Raises<'_>, name: &str) {
+    if let Some(i) = JUDGED.iter().position(|j| *j == name) {
+        if let Some(slot) = r.judged.get_mut(i) {
+            *slot = true;
+        }
+    }
+}
+
+/// Records what one state raises by itself.
+fn record<'a>(st: &State<'a>, r: &mut Raises<'a>) {
     let Some(ty) = st.state_type() else {
-        return true; // unknown type: anything
+        r.any = true;
+        return;
     };
     match ty {
         StateType::Fail => match fail_error(st) {
-            Some(Some(e)) => e == name,
-            Some(None) => true,
-            None => false,
-        },
-        StateType::Task => {
-            name == "States.HeartbeatTimeout"
-                && (st.heartbeat_seconds.is_some() || st.heartbeat_seconds_path.is_some())
-        }
-        StateType::Choice => name == "States.NoChoiceMatched" && st.default.is_none(),
-        StateType::Map => match name {
-            "States.ItemReaderFailed" => st.item_reader.is_some(),
-            "States.ResultWriterFailed" => st.result_writer.is_some(),
-            "States.ExceedToleratedFailureThreshold" => {
-                is_distributed(st)
-                    || st.tolerated_failure_count.is_some()
-                    || st.tolerated_failure_count_path.is_some()
-                    || st.tolerated_failure_percentage.is_some()
-                    || st.tolerated_failure_percentage_path.is_some()
+            Some(Some(e)) => {
+                r.fail_names.insert(e);
             }
-            _ => false,
+            Some(None) => r.any = true,
+            None => {}
         },
-        _ => false,
+        StateType::Task
+            if st.heartbeat_seconds.is_some() || st.heartbeat_seconds_path.is_some() =>
+        {
+            set(r, "States.HeartbeatTimeout");
+        }
+        StateType::Choice if st.default.is_none() => set(r, "States.NoChoiceMatched"),
+        StateType::Map => {
+            if st.item_reader.is_some() {
+                set(r, "States.ItemReaderFailed");
+            }
+            if st.result_writer.is_some() {
+                set(r, "States.ResultWriterFailed");
+            }
+            if is_distributed(st)
+                || st.tolerated_failure_count.is_some()
+                || st.tolerated_failure_count_path.is_some()
+                || st.tolerated_failure_percentage.is_some()
+                || st.tolerated_failure_percentage_path.is_some()
+            {
+                set(r, "States.ExceedToleratedFailureThreshold");
+            }
+        }
+        _ => {}
     }
 }
 
 /// The literal error names raised by Fail states anywhere in the machine.
-pub fn fail_error_names<'m>(states: impl IntoIterator<Item = &'m State<'m>>) -> Vec<&'m str> {
+pub fn fail_error_names<'m, 'a: 'm>(
+    states: impl IntoIterator<Item = &'m State<'a>>,
+) -> std::collections::HashSet<&'a str> {
     states
         .into_iter()
         .filter(|s| s.state_type() == Some(StateType::Fail))
         .filter_map(|s| fail_error(s).flatten())
         .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn coverage_follows_the_documented_exceptions() {
-        use HandlerKind::*;
-        assert!(covers("States.ALL", "Custom", Retrier));
-        assert!(!covers("States.ALL", "States.Runtime", Catcher));
-        assert!(!covers("States.ALL", "States.DataLimitExceeded", Retrier));
-        assert!(covers("States.ALL", "States.DataLimitExceeded", Catcher));
-        assert!(covers(
-            "States.TaskFailed",
-            "Lambda.ServiceException",
-            Retrier
-        ));
-        assert!(!covers("States.TaskFailed", "States.Timeout", Retrier));
-        assert!(!covers("States.TaskFailed", "States.ALL", Catcher));
-        assert!(!covers("Custom", "Other", Catcher));
-        assert!(covers("Custom", "Custom", Catcher));
-    }
-
-    #[test]
-    fn predefined_names() {
-        assert!(is_predefined("States.Timeout"));
-        assert!(is_predefined("States.Http.Socket"));
-        assert!(!is_predefined("States.Timout"));
-        assert!(!is_predefined("states.timeout"));
-    }
 }
 
 /// An entry that can never match: every name of its `ErrorEquals` is covered by earlier entries.
@@ -408,41 +425,51 @@ pub struct Shadowed<'a> {
 /// The entries of one `Retry` or `Catch` list that earlier entries shadow. Entries covered by a `States.ALL`
 /// entry are left to `states-all-not-last`, which reports the misplaced wildcard with them.
 pub fn shadowed<'a>(list: &[Handler<'a>]) -> Vec<Shadowed<'a>> {
+    // The first entry naming each error, filled in as the scan goes (linear in the number of names).
+    let mut first: std::collections::HashMap<&'a str, usize> = std::collections::HashMap::new();
     let mut out = Vec::new();
     for (j, later) in list.iter().enumerate() {
-        if later.has_unknown || later.names.is_empty() {
-            continue;
-        }
-        let mut by: Vec<(usize, Vec<(&'a str, &'a str)>)> = Vec::new();
-        let mut all_covered = true;
-        for n in &later.names {
-            let cover = list.iter().take(j).enumerate().find_map(|(i, earlier)| {
-                earlier
-                    .names
+        if !later.has_unknown && !later.names.is_empty() {
+            if let Some(s) = shadowing(later, j, &first) {
+                if !s
+                    .by
                     .iter()
-                    .find(|m| covers(m.name, n.name, later.kind))
-                    .map(|m| (i, m.name))
-            });
-            let Some((i, m)) = cover else {
-                all_covered = false;
-                break;
-            };
-            match by.iter_mut().find(|(k, _)| *k == i) {
-                Some((_, pairs)) => pairs.push((m, n.name)),
-                None => by.push((i, vec![(m, n.name)])),
+                    .any(|(i, _)| list.get(*i).is_some_and(|h| h.names_error(STATES_ALL)))
+                {
+                    out.push(s);
+                }
             }
         }
-        if !all_covered
-            || by
-                .iter()
-                .any(|(i, _)| list.get(*i).is_some_and(|h| h.names_error(STATES_ALL)))
-        {
-            continue;
+        for n in &later.names {
+            first.entry(n.name).or_insert(j);
         }
-        by.sort_by_key(|(i, _)| *i);
-        out.push(Shadowed { index: j, by });
     }
     out
+}
+
+fn shadowing<'a>(
+    later: &Handler<'a>,
+    j: usize,
+    first: &std::collections::HashMap<&'a str, usize>,
+) -> Option<Shadowed<'a>> {
+    let mut by: Vec<(usize, Vec<(&'a str, &'a str)>)> = Vec::new();
+    for n in &later.names {
+        let mut best: Option<(usize, &'a str)> = first.get(n.name).map(|&i| (i, n.name));
+        for wildcard in [STATES_ALL, "States.TaskFailed"] {
+            if let Some(&i) = first.get(wildcard) {
+                if covers(wildcard, n.name, later.kind) && best.is_none_or(|(b, _)| i < b) {
+                    best = Some((i, wildcard));
+                }
+            }
+        }
+        let (i, m) = best?;
+        match by.iter_mut().find(|(k, _)| *k == i) {
+            Some((_, pairs)) => pairs.push((m, n.name)),
+            None => by.push((i, vec![(m, n.name)])),
+        }
+    }
+    by.sort_by_key(|(i, _)| *i);
+    Some(Shadowed { index: j, by })
 }
 
 fn code_list(names: &[&str]) -> String {
@@ -511,5 +538,36 @@ pub fn report_shadowed(
             }
             out.push(d);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage_follows_the_documented_exceptions() {
+        use HandlerKind::*;
+        assert!(covers("States.ALL", "Custom", Retrier));
+        assert!(!covers("States.ALL", "States.Runtime", Catcher));
+        assert!(!covers("States.ALL", "States.DataLimitExceeded", Retrier));
+        assert!(covers("States.ALL", "States.DataLimitExceeded", Catcher));
+        assert!(covers(
+            "States.TaskFailed",
+            "Lambda.ServiceException",
+            Retrier
+        ));
+        assert!(!covers("States.TaskFailed", "States.Timeout", Retrier));
+        assert!(!covers("States.TaskFailed", "States.ALL", Catcher));
+        assert!(!covers("Custom", "Other", Catcher));
+        assert!(covers("Custom", "Custom", Catcher));
+    }
+
+    #[test]
+    fn predefined_names() {
+        assert!(is_predefined("States.Timeout"));
+        assert!(is_predefined("States.Http.Socket"));
+        assert!(!is_predefined("States.Timout"));
+        assert!(!is_predefined("states.timeout"));
     }
 }

@@ -2,6 +2,9 @@ use crate::diagnostics::Diagnostic;
 use crate::rules::error_handling::{handler_lists, STATES_ALL};
 use crate::rules::{Context, Rule, RuleMeta};
 
+/// At most this many later entries get a secondary label (a hostile input may have thousands).
+const MAX_LABELS: usize = 8;
+
 declare_rule! {
     /// ## What it does
     /// Reports `States.ALL` written together with other error names in one `ErrorEquals`, or in a retrier or
@@ -93,11 +96,15 @@ impl Rule for StatesAllNotLast {
                                 kind.field()
                             ))
                             .pointer(all.pointer.clone());
-                        for later in list.iter().skip(h.index + 1) {
+                        for later in list.iter().skip(h.index + 1).take(MAX_LABELS) {
                             d = d.secondary(
                                 later.anchor(),
                                 format!("{} #{} comes after it", kind.noun(), later.index + 1),
                             );
+                        }
+                        let more = h.count.saturating_sub(h.index + 1 + MAX_LABELS);
+                        if more > 0 {
+                            d = d.note(format!("{more} more {}s come after it", kind.noun()));
                         }
                         out.push(d);
                     }

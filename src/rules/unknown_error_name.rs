@@ -6,6 +6,7 @@ use crate::rules::error_handling::{
 };
 use crate::rules::{did_you_mean, levenshtein, Context, Rule, RuleMeta};
 use crate::syntax::Node;
+use std::collections::HashMap;
 
 declare_rule! {
     /// ## What it does
@@ -82,6 +83,16 @@ fn replace(text: &str, node: &Node, from: &str, to: &str, safe: bool) -> Fix {
     }
 }
 
+/// The closest predefined name, computed once per distinct name.
+fn suggest<'a>(
+    cache: &mut HashMap<&'a str, Option<&'static str>>,
+    name: &'a str,
+) -> Option<&'static str> {
+    *cache
+        .entry(name)
+        .or_insert_with(|| did_you_mean(name, PREDEFINED_ERRORS.iter().copied()))
+}
+
 impl Rule for UnknownErrorName {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -91,12 +102,13 @@ impl Rule for UnknownErrorName {
         let Some(model) = ctx.model else { return };
         let states = model.states();
         let raised = fail_error_names(states.iter().map(|s| s.state));
+        let mut cache = HashMap::new();
         for sr in &states {
             let state = sr.state;
             for list in handler_lists(state) {
                 for h in &list {
                     for n in h.names.iter().filter(|n| is_suspect(n.name)) {
-                        let suggestion = did_you_mean(n.name, PREDEFINED_ERRORS.iter().copied());
+                        let suggestion = suggest(&mut cache, n.name);
                         let case_only = suggestion.is_some_and(|s| s.eq_ignore_ascii_case(n.name));
                         let close =
                             suggestion.is_some_and(|s| case_only || levenshtein(s, n.name) <= 1);
@@ -158,7 +170,7 @@ impl Rule for UnknownErrorName {
                 .note("names starting with `States.` are reserved for the errors Step Functions raises")
                 .pointer(f.pointer.clone());
             d.severity = Severity::Warning;
-            match did_you_mean(name, PREDEFINED_ERRORS.iter().copied()) {
+            match suggest(&mut cache, name) {
                 Some(s) => {
                     let case_only = s.eq_ignore_ascii_case(name);
                     d = d

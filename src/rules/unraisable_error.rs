@@ -53,10 +53,11 @@ impl Rule for UnraisableError {
         let Some(model) = ctx.model else { return };
         for sr in model.states() {
             let state = sr.state;
+            let mut cache = None;
             for list in handler_lists(state) {
                 for h in &list {
                     for n in &h.names {
-                        let Some(why) = unraisable_reason(state, n.name) else {
+                        let Some(why) = unraisable_reason(state, n.name, &mut cache) else {
                             continue;
                         };
                         let mut d = META
