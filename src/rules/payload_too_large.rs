@@ -9,8 +9,8 @@ pub const MAX_PAYLOAD_BYTES: u64 = 256 * 1024;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a `Result`, `Parameters`, `Arguments` or `Output` whose static content alone serializes to more
-    /// than 256 KiB (262,144 bytes of UTF-8).
+    /// Reports a `Result`, `Parameters`, `Arguments`, `ItemSelector`, `ResultSelector` or `Output` whose static
+    /// content alone serializes to more than 256 KiB (262,144 bytes of UTF-8).
     ///
     /// Only what is written in the definition counts: members computed at run time (keys ending in `.$`,
     /// JSONata `{% ... %}` expressions, `${...}` placeholders) are left out, so the size is a lower bound and a
@@ -121,10 +121,12 @@ impl Rule for PayloadTooLarge {
         for sr in model.states() {
             let st = sr.state;
             let jsonata = st.query_language == QueryLanguage::Jsonata;
-            let fields: [(Option<&RawField<'_>>, bool, &str); 4] = [
+            let fields: [(Option<&RawField<'_>>, bool, &str); 6] = [
                 (st.result.as_ref(), false, "result"),
                 (st.parameters.as_ref(), true, "input"),
                 (st.arguments.as_ref(), false, "input"),
+                (st.item_selector.as_ref(), true, "item input"),
+                (st.result_selector.as_ref(), true, "result"),
                 (st.output.as_ref(), false, "output"),
             ];
             for (field, template, role) in fields {
@@ -174,6 +176,21 @@ mod tests {
         assert_eq!(d.len(), 1, "{d:#?}");
         assert_eq!(d[0].pointer, "/States/A/Result");
         assert_eq!(&text[d[0].span().range()], "\"Result\"");
+    }
+
+    #[test]
+    fn item_selector_and_result_selector_count_their_static_part() {
+        let big = "y".repeat(270 * 1024);
+        let text = format!(
+            r#"{{"StartAt":"M","States":{{"M":{{"Type":"Map","ItemsPath":"$.items","End":true,
+                "ItemSelector":{{"item.$":"$$.Map.Item.Value","table":"{big}"}},
+                "ResultSelector":{{"table":"{big}"}},
+                "ItemProcessor":{{"StartAt":"P","States":{{"P":{{"Type":"Pass","End":true}}}}}}}}}}}}"#
+        );
+        let d = findings(&text);
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert_eq!(d[0].pointer, "/States/M/ItemSelector");
+        assert_eq!(d[1].pointer, "/States/M/ResultSelector");
     }
 
     #[test]

@@ -60,7 +60,7 @@ impl Rule for TooDeeplyNested {
                         META.diagnostic(
                             st.name.span,
                             format!(
-                                "{} nests states {} levels deep, more than {MAX_STATE_NESTING}",
+                                "the states inside {} are nested {} levels deep, more than {MAX_STATE_NESTING}",
                                 st.describe(),
                                 level + 1
                             ),
