@@ -1,4 +1,4 @@
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Applicability, Diagnostic, Edit, Fix};
 use crate::rules::error_handling::{handler_lists, STATES_ALL};
 use crate::rules::{Context, Rule, RuleMeta};
 
@@ -69,8 +69,29 @@ impl Rule for StatesAllNotLast {
                             .note("`States.ALL` matches every error, so it must be the only name of its `ErrorEquals`; Step Functions rejects the definition otherwise")
                             .help("remove the other names, or move them to a separate entry before this one")
                             .pointer(all.pointer.clone());
-                        for o in others {
+                        for o in others.iter().take(MAX_LABELS) {
                             d = d.secondary(o.node.span, format!("`{}` named beside it", o.name));
+                        }
+                        // `States.ALL` already matches every name beside it (the exceptions, `States.Runtime`
+                        // and a retried `States.DataLimitExceeded`, are never handled anyway): dropping them keeps
+                        // the behaviour. Only for a flow array `[...]`, whose text can be replaced in place.
+                        let array = h.error_equals.filter(|_| !h.has_unknown);
+                        let token = ctx.text.get(all.node.span.range());
+                        if let (Some(array), Some(token)) = (array, token) {
+                            if ctx
+                                .text
+                                .get(array.span.range())
+                                .is_some_and(|t| t.starts_with('['))
+                            {
+                                d = d.fix(Fix {
+                                    title: "Keep only `States.ALL`".into(),
+                                    applicability: Applicability::Safe,
+                                    edits: vec![Edit {
+                                        span: array.span,
+                                        replacement: format!("[{token}]"),
+                                    }],
+                                });
+                            }
                         }
                         out.push(d);
                     }
@@ -116,7 +137,7 @@ impl Rule for StatesAllNotLast {
 
 #[cfg(test)]
 mod tests {
-    use crate::diagnostics::Diagnostic;
+    use crate::diagnostics::{Applicability, Diagnostic, Edit, Fix};
     use crate::syntax::SourceKind;
 
     fn findings(text: &str) -> Vec<Diagnostic> {
@@ -143,6 +164,9 @@ mod tests {
             .find(|d| d.message.contains("not alone"))
             .expect("alone");
         assert_eq!(&text[alone.secondary[0].span.range()], "\"E\"");
+        let fix = alone.fix.as_ref().expect("fix");
+        assert_eq!(&text[fix.edits[0].span.range()], "[\"States.ALL\",\"E\"]");
+        assert_eq!(fix.edits[0].replacement, "[\"States.ALL\"]");
         let last = d
             .iter()
             .find(|d| d.message.contains("not the last"))
