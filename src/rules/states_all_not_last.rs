@@ -137,7 +137,7 @@ impl Rule for StatesAllNotLast {
 
 #[cfg(test)]
 mod tests {
-    use crate::diagnostics::{Applicability, Diagnostic, Edit, Fix};
+    use crate::diagnostics::Diagnostic;
     use crate::syntax::SourceKind;
 
     fn findings(text: &str) -> Vec<Diagnostic> {
