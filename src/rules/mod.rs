@@ -202,6 +202,15 @@ pub mod unraisable_error;
 pub mod unretriable_error;
 pub mod wrong_query_language_field;
 
+pub mod conflicting_payload_keys;
+pub mod invalid_context_path;
+pub mod invalid_intrinsic;
+pub mod invalid_path;
+pub mod missing_dollar_suffix;
+pub mod missing_path_suffix;
+pub(crate) mod path_sites;
+pub mod static_pass_result;
+
 /// Every rule, in code order. The one place a new rule is registered.
 pub static RULES: &[&dyn Rule] = &[
     &invalid_json::InvalidJson,
@@ -215,6 +224,13 @@ pub static RULES: &[&dyn Rule] = &[
     &invalid_state_name::InvalidStateName,
     &duplicate_state_name::DuplicateStateName,
     &wrong_query_language_field::WrongQueryLanguageField,
+    &invalid_path::InvalidPath,
+    &invalid_intrinsic::InvalidIntrinsic,
+    &invalid_context_path::InvalidContextPath,
+    &missing_dollar_suffix::MissingDollarSuffix,
+    &missing_path_suffix::MissingPathSuffix,
+    &static_pass_result::StaticPassResult,
+    &conflicting_payload_keys::ConflictingPayloadKeys,
     &states_all_not_last::StatesAllNotLast,
     &unknown_error_name::UnknownErrorName,
     &shadowed_retrier::ShadowedRetrier,
