@@ -1,6 +1,8 @@
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Applicability, Diagnostic, Edit, Fix};
+use crate::model::{Field, State};
 use crate::rules::integrations::{is_lambda_invoke, parse_resource, resource_sites, ResourceOwner};
 use crate::rules::{Context, Rule, RuleMeta};
+use crate::syntax::{SourceKind, Span};
 
 declare_rule! {
     /// ## What it does
@@ -9,6 +11,9 @@ declare_rule! {
     /// `Lambda.AWSLambdaException` and `Lambda.SdkClientException`. A retrier matching `States.ALL` or
     /// `States.TaskFailed` covers them; a retrier with `MaxAttempts: 0` does not retry, and a `Catch` does not
     /// retry either.
+    ///
+    /// When the state has no `Retry`, the suggested fix (unsafe: it changes behaviour and the values are a
+    /// starting point) inserts the recommended retrier right after `Resource`, in JSON, JSON5 and YAML.
     ///
     /// ## Why is this bad?
     /// Lambda occasionally fails an invocation with a short-lived 500 error that has nothing to do with your
@@ -60,6 +65,45 @@ pub const TRANSIENT_LAMBDA_ERRORS: &[&str] = &[
 
 /// The errors recommended in a new retrier (the page's list plus throttling).
 const RECOMMENDED: &str = "\"Lambda.ClientExecutionTimeoutException\", \"Lambda.ServiceException\", \"Lambda.AWSLambdaException\", \"Lambda.SdkClientException\", \"Lambda.TooManyRequestsException\"";
+
+/// The recommended retrier as a JSON value (also valid YAML flow syntax).
+const RETRY_VALUE: &str = "[{ \"ErrorEquals\": [\"Lambda.ClientExecutionTimeoutException\", \"Lambda.ServiceException\", \"Lambda.AWSLambdaException\", \"Lambda.SdkClientException\", \"Lambda.TooManyRequestsException\"], \"IntervalSeconds\": 1, \"MaxAttempts\": 3, \"BackoffRate\": 2, \"JitterStrategy\": \"FULL\" }]";
+
+/// An edit inserting `Retry` right after the state's `Resource` member: on its own line with the key's indentation
+/// when the key starts its line, else inline. JSON gets `, "Retry": ...`; a YAML block mapping gets a new
+/// `Retry: ...` line; a YAML flow mapping gets `, Retry: ...`. `None` when the layout is not one of these.
+fn insert_retry(ctx: &Context<'_>, st: &State<'_>, resource: &Field<'_, &str>) -> Option<Edit> {
+    let text = ctx.text;
+    let within = |sp: Span| st.node.span.start <= sp.start && sp.end <= st.node.span.end;
+    // A Resource merged in from a YAML anchor lives elsewhere: editing there would change other states.
+    if !within(resource.key.span) || !within(resource.node.span) {
+        return None;
+    }
+    let key_start = resource.key.span.start();
+    let value_end = resource.node.span.end();
+    let line_start = text.get(..key_start)?.rfind('\n').map_or(0, |i| i + 1);
+    let before_key = text.get(line_start..key_start)?;
+    let own_line = before_key.chars().all(|c| c == ' ' || c == '\t');
+    let yaml = ctx.kind == SourceKind::Yaml;
+    let flow = text.get(st.node.span.range())?.starts_with('{');
+    let replacement = if yaml && !flow {
+        if !own_line {
+            return None;
+        }
+        // A block scalar or a folded value ends on a later line: insert after it all the same (its span ends at
+        // its last character), on a new line with the key's indentation.
+        format!("\n{before_key}Retry: {RETRY_VALUE}")
+    } else if own_line && !yaml {
+        format!(",\n{before_key}\"Retry\": {RETRY_VALUE}")
+    } else {
+        let key = if yaml { "Retry" } else { "\"Retry\"" };
+        format!(", {key}: {RETRY_VALUE}")
+    };
+    Some(Edit {
+        span: Span::empty(value_end),
+        replacement,
+    })
+}
 
 impl Rule for LambdaRetryMissing {
     fn meta(&self) -> &'static RuleMeta {
@@ -148,6 +192,14 @@ impl Rule for LambdaRetryMissing {
                         None => st.pointer.clone(),
                     }),
             };
+            let d = match (&st.retry_field, insert_retry(ctx, st, site.field)) {
+                (None, Some(edit)) => d.fix(Fix {
+                    title: "Add a retrier for transient Lambda errors".to_string(),
+                    applicability: Applicability::Unsafe,
+                    edits: vec![edit],
+                }),
+                _ => d,
+            };
             out.push(d);
         }
     }
@@ -156,6 +208,43 @@ impl Rule for LambdaRetryMissing {
 #[cfg(test)]
 mod tests {
     use crate::syntax::SourceKind;
+
+    /// Applies the finding's fix and lints again: the result parses cleanly and has no finding of this rule.
+    fn fixed(text: &str, kind: SourceKind) -> String {
+        let d: Vec<_> = crate::lint::lint_source("t", text, kind)
+            .into_iter()
+            .filter(|d| d.rule.code == super::META.code)
+            .collect();
+        assert_eq!(d.len(), 1, "{text}");
+        let fix = d[0].fix.as_ref().expect("a fix");
+        let mut out = text.to_string();
+        for e in fix.edits.iter().rev() {
+            out.replace_range(e.span.range(), &e.replacement);
+        }
+        let after = crate::lint::lint_source("t", &out, kind);
+        assert!(
+            after.iter().all(|d| d.rule.code != super::META.code
+                && d.severity != crate::diagnostics::Severity::Error),
+            "{out}\n{after:#?}"
+        );
+        out
+    }
+
+    #[test]
+    fn fix_inserts_a_retrier() {
+        let json = "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\n      \"Type\": \"Task\",\n      \"Resource\": \"arn:aws:states:::lambda:invoke\",\n      \"End\": true\n    }\n  }\n}\n";
+        assert!(fixed(json, SourceKind::Json).contains("\n      \"Retry\": [{"));
+        let inline = r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","End":true}}}"#;
+        fixed(inline, SourceKind::Json);
+        let last = "{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Task\",\"End\":true,\n  \"Resource\":\"arn:aws:lambda:r:1:function:f\"\n}}}";
+        fixed(last, SourceKind::Json5);
+        let yaml = "StartAt: A\nStates:\n  A:\n    Type: Task\n    Resource: arn:aws:states:::lambda:invoke # call\n    End: true\n";
+        assert!(fixed(yaml, SourceKind::Yaml).contains("\n    Retry: [{"));
+        let flow = "StartAt: A\nStates:\n  A: {Type: Task, Resource: 'arn:aws:states:::lambda:invoke', End: true}\n";
+        fixed(flow, SourceKind::Yaml);
+        let yaml_last = "StartAt: A\nStates:\n  A:\n    Type: Task\n    End: true\n    Resource: >-\n      arn:aws:states:::lambda:invoke\n";
+        fixed(yaml_last, SourceKind::Yaml);
+    }
 
     fn findings(state: &str) -> Vec<(String, String)> {
         let text = format!(r#"{{"StartAt":"A","States":{{"A":{state}}}}}"#);
