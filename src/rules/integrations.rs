@@ -159,7 +159,7 @@ impl<'s> Arn<'s> {
     }
 }
 
-/// Splits `s` at `:` outside `${...}` placeholders. Returns the span of an unterminated `${` as the error.
+/// Splits `s` at `:` outside `${...}`, `#{...}` and `{{...}}` placeholders. Returns the span of an unterminated `${` as the error.
 pub fn split_segments(s: &str) -> Result<Vec<Segment<'_>>, Span> {
     let b = s.as_bytes();
     let mut out = Vec::new();
@@ -177,6 +177,22 @@ pub fn split_segments(s: &str) -> Result<Vec<Segment<'_>>, Span> {
                         continue;
                     }
                     None => return Err(Span::new(i, s.len())),
+                }
+            }
+            // `#{AWS::Region}` (Serverless Framework pseudo parameters) and `{{name}}` (Jinja, Handlebars,
+            // CloudFormation dynamic references): unknown values too, when closed.
+            Some(b'#') if b.get(i + 1) == Some(&b'{') => {
+                if let Some(off) = s.get(i + 2..).and_then(|rest| rest.find('}')) {
+                    placeholder = true;
+                    i += 2 + off + 1;
+                    continue;
+                }
+            }
+            Some(b'{') if b.get(i + 1) == Some(&b'{') => {
+                if let Some(off) = s.get(i + 2..).and_then(|rest| rest.find("}}")) {
+                    placeholder = true;
+                    i += 2 + off + 2;
+                    continue;
                 }
             }
             Some(b':') => {
@@ -796,6 +812,12 @@ mod tests {
         let i = integration(s);
         assert_eq!(i.service.text, "lambda");
         assert_eq!(parse_resource("${LambdaArn}"), ResourceKind::Unknown);
+        match parse_resource("arn:aws:lambda:#{AWS::Region}:#{AWS::AccountId}:function:{{name}}") {
+            ResourceKind::LambdaFunction { name, .. } => {
+                assert!(name.is_some_and(|n| n.placeholder))
+            }
+            other => panic!("{other:?}"),
+        }
         assert!(matches!(
             parse_resource("${lambdaArn"),
             ResourceKind::BrokenPlaceholder(sp) if sp == Span::new(0, 11)
@@ -834,6 +856,48 @@ mod tests {
         assert!(!is_lambda_invoke(&parse_resource(
             "arn:aws:states:::aws-sdk:lambda:invoke"
         )));
+    }
+
+    /// Every prefix of tricky resources: no panic, and every span lies on character boundaries of the string.
+    #[test]
+    fn never_panics_and_spans_are_boundaries() {
+        let samples = [
+            "arn:aws:states:::aws-sdk:s3:getObject.waitForTaskToken",
+            "arn:${AWS::Partition}:lambda:é:1:function:ñame:$LATEST:x",
+            "arn:aws:states:::states:startExecution.sync:2:extra",
+            "arn:aws:states:us-east-1:1:activity:naïve:x",
+            "arn::::::::::",
+            "arn:aws:states:::.sync:2",
+            "${${${",
+            "#{a:b}:{{c:d}}:arn",
+            "{% é %}",
+        ];
+        for sample in samples {
+            for (cut, _) in sample.char_indices().chain([(sample.len(), ' ')]) {
+                let s = &sample[..cut];
+                let check = |sp: Span| {
+                    assert!(
+                        sp.end() <= s.len()
+                            && s.is_char_boundary(sp.start())
+                            && s.is_char_boundary(sp.end()),
+                        "{s}: {sp:?}"
+                    );
+                };
+                if let Ok(segs) = split_segments(s) {
+                    segs.iter().for_each(|g| check(g.span));
+                }
+                match parse_resource(s) {
+                    ResourceKind::BrokenPlaceholder(sp) => check(sp),
+                    ResourceKind::Integration { integration: i, .. } => {
+                        check(i.service.span);
+                        check(i.pattern_span);
+                        i.action.iter().for_each(|a| check(a.span));
+                        i.extra.iter().for_each(|a| check(a.span));
+                    }
+                    _ => {}
+                }
+            }
+        }
     }
 
     #[test]
