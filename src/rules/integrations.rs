@@ -536,7 +536,9 @@ pub static SERVICES: &[Service] = &[
         name: "eks",
         title: "Amazon EKS",
         page: "connect-eks.html",
-        callback: false,
+        // The service page says Wait for Callback is not supported, the summary table in connect-to-resource.html
+        // says it is: allowed until AWS settles it (a finding must be certain).
+        callback: true,
         apis: &[
             job("createCluster"),
             job("deleteCluster"),
