@@ -233,7 +233,8 @@ impl Check<'_, '_, '_> {
         if p.placeholder || PARTITIONS.contains(&p.text) {
             return;
         }
-        let help = match did_you_mean(p.text, PARTITIONS.iter().copied()) {
+        let suggestion = did_you_mean(p.text, PARTITIONS.iter().copied());
+        let help = match suggestion {
             Some(s) => format!("did you mean `{s}`?"),
             None => "use `aws` (or the partition of your Region, such as `aws-cn` or `aws-us-gov`)"
                 .to_string(),
@@ -255,6 +256,20 @@ impl Check<'_, '_, '_> {
             "the second part of an ARN is the partition: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, aws-iso-f or aws-eusc",
             help,
         );
+        // Partitions are lower case: a case-only difference has one certain correction.
+        if let (Some(s), Some(d)) = (suggestion, self.out.last_mut()) {
+            if !p.text.is_empty() && s.eq_ignore_ascii_case(p.text) {
+                let edit_span = source_span(self.ctx.text, self.site.field.node, p.span);
+                d.fix = Some(Fix {
+                    title: format!("Replace `{}` with `{s}`", p.text),
+                    applicability: Applicability::Safe,
+                    edits: vec![Edit {
+                        span: edit_span,
+                        replacement: s.to_string(),
+                    }],
+                });
+            }
+        }
     }
 
     fn lambda(
@@ -531,6 +546,14 @@ mod tests {
         assert_eq!(f[0].2, Severity::Error);
         let f = findings("arn:aws:lambda:r:1:function:F:");
         assert_eq!(f[0].0, ":");
+        let text = r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"arn:AWS:states:::sqs:sendMessage","End":true}}}"#;
+        let d: Vec<_> = crate::lint::lint_source("t.json", text, SourceKind::Json)
+            .into_iter()
+            .filter(|d| d.rule.code == super::META.code)
+            .collect();
+        let fix = d[0].fix.as_ref().expect("case-only fix");
+        assert_eq!(&text[fix.edits[0].span.range()], "AWS");
+        assert_eq!(fix.edits[0].replacement, "aws");
         let f = findings("arn:awz:states:::lambda:invoke");
         assert_eq!(f[0].0, "awz");
         assert!(f[0].1.contains("partition"));
