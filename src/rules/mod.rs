@@ -182,13 +182,18 @@ macro_rules! parser_rule {
 pub mod duplicate_key;
 pub mod duplicate_state_name;
 pub mod exclusive_fields;
+pub mod integrations;
 pub mod invalid_field_type;
 pub mod invalid_field_value;
 pub mod invalid_json;
+pub mod invalid_resource;
 pub mod invalid_state_name;
 pub mod invalid_yaml;
+pub mod lambda_retry_missing;
 pub mod missing_field;
+pub mod task_token_not_passed;
 pub mod unknown_field;
+pub mod unsupported_integration_pattern;
 pub mod wrong_query_language_field;
 
 pub mod conflicting_payload_keys;
@@ -220,6 +225,10 @@ pub static RULES: &[&dyn Rule] = &[
     &missing_path_suffix::MissingPathSuffix,
     &static_pass_result::StaticPassResult,
     &conflicting_payload_keys::ConflictingPayloadKeys,
+    &invalid_resource::InvalidResource,
+    &unsupported_integration_pattern::UnsupportedIntegrationPattern,
+    &task_token_not_passed::TaskTokenNotPassed,
+    &lambda_retry_missing::LambdaRetryMissing,
 ];
 
 /// Finds a rule by name or code (case-insensitive for codes).
