@@ -185,21 +185,26 @@ pub mod duplicate_state_name;
 pub mod error_handling;
 pub mod exclusive_fields;
 pub mod heartbeat_not_below_timeout;
+pub mod integrations;
 pub mod invalid_field_type;
 pub mod invalid_field_value;
 pub mod invalid_json;
+pub mod invalid_resource;
 pub mod invalid_state_name;
 pub mod invalid_yaml;
+pub mod lambda_retry_missing;
 pub mod missing_field;
 pub mod payload_too_large;
 pub mod shadowed_catcher;
 pub mod shadowed_retrier;
 pub mod states_all_not_last;
+pub mod task_token_not_passed;
 pub mod too_deeply_nested;
 pub mod unknown_error_name;
 pub mod unknown_field;
 pub mod unraisable_error;
 pub mod unretriable_error;
+pub mod unsupported_integration_pattern;
 pub mod wrong_query_language_field;
 
 pub mod conflicting_payload_keys;
@@ -238,6 +243,10 @@ pub static RULES: &[&dyn Rule] = &[
     &unretriable_error::UnretriableError,
     &unraisable_error::UnraisableError,
     &heartbeat_not_below_timeout::HeartbeatNotBelowTimeout,
+    &invalid_resource::InvalidResource,
+    &unsupported_integration_pattern::UnsupportedIntegrationPattern,
+    &task_token_not_passed::TaskTokenNotPassed,
+    &lambda_retry_missing::LambdaRetryMissing,
     &definition_too_large::DefinitionTooLarge,
     &too_deeply_nested::TooDeeplyNested,
     &payload_too_large::PayloadTooLarge,
