@@ -10,7 +10,10 @@ declare_rule! {
     /// Reports a definition larger than 1 MiB (1,048,576 bytes of UTF-8 text), the maximum size of a state
     /// machine definition.
     ///
-    /// The rule only needs the length of the text, so it answers promptly for inputs of any size.
+    /// The size is that of the file as written. Tools that re-serialize the definition before deploying it
+    /// (YAML converted to JSON, templates filled in, whitespace removed) change it, so a file close to the limit
+    /// may still deploy, or not. The rule only needs the length of the text, so it answers promptly for inputs of
+    /// any size; documents over 16 MiB are not analysed further.
     ///
     /// ## Why is this bad?
     /// The size of a definition is a hard quota of Step Functions: `CreateStateMachine` and
