@@ -103,6 +103,12 @@ impl Rule for UnknownErrorName {
         let states = model.states();
         let raised = fail_error_names(states.iter().map(|s| s.state));
         let mut cache = HashMap::new();
+        let handled: std::collections::HashSet<&str> = states
+            .iter()
+            .flat_map(|s| handler_lists(s.state))
+            .flatten()
+            .flat_map(|h| h.names.into_iter().map(|n| n.name))
+            .collect();
         for sr in &states {
             let state = sr.state;
             for list in handler_lists(state) {
@@ -135,9 +141,11 @@ impl Rule for UnknownErrorName {
                         }
                         match suggestion {
                             Some(s) => {
-                                d = d
-                                    .help(format!("did you mean `{s}`?"))
-                                    .fix(replace(ctx.text, n.node, n.name, s, case_only));
+                                d = d.help(format!("did you mean `{s}`?"));
+                                // Renaming one side of a name that a Fail state raises would break the pair.
+                                if !raised_here {
+                                    d = d.fix(replace(ctx.text, n.node, n.name, s, case_only));
+                                }
                             }
                             None => {
                                 d = d.help("give your own errors a name without the `States.` prefix (raise and catch the same name)");
@@ -173,9 +181,10 @@ impl Rule for UnknownErrorName {
             match suggest(&mut cache, name) {
                 Some(s) => {
                     let case_only = s.eq_ignore_ascii_case(name);
-                    d = d
-                        .help(format!("did you mean `{s}`? Otherwise give the error a name without the `States.` prefix"))
-                        .fix(replace(ctx.text, f.node, name, s, case_only));
+                    d = d.help(format!("did you mean `{s}`? Otherwise give the error a name without the `States.` prefix"));
+                    if !handled.contains(name) {
+                        d = d.fix(replace(ctx.text, f.node, name, s, case_only));
+                    }
                 }
                 None => {
                     d = d.help("give the error a name without the `States.` prefix, and catch it under that name");
@@ -232,6 +241,10 @@ mod tests {
         let d = findings(text, SourceKind::Json);
         assert_eq!(d.len(), 2, "{d:#?}");
         assert!(d.iter().all(|d| d.severity == Severity::Warning));
+        assert!(
+            d.iter().all(|d| d.fix.is_none()),
+            "renaming one side would break the pair"
+        );
     }
 
     #[test]
