@@ -45,11 +45,11 @@ fn fail(error: &str, cause: impl Into<String>) -> Halt {
     })
 }
 
-/// Errors no Retry or Catch can handle.
+/// Errors no Retry or Catch can handle (AWS does not catch `States.Runtime` even when named).
 fn uncatchable(error: &str) -> bool {
     matches!(
         error,
-        "States.Runtime" | "States.DataLimitExceeded" | "Sim.UnmockedTask" | "Sim.Unsupported"
+        "States.Runtime" | "Sim.UnmockedTask" | "Sim.Unsupported"
     )
 }
 
@@ -803,13 +803,15 @@ impl Sim<'_> {
                     }
                     seconds = Some(n);
                 }
-                Some(other) => return Err(sc.err(
-                    "States.Runtime",
-                    format!(
+                Some(other) => {
+                    return Err(sc.err(
+                        "States.Runtime",
+                        format!(
                         "The SecondsPath parameter cannot be parsed as a long value: {text} == {}",
                         plain(&other)
                     ),
-                )),
+                    ))
+                }
             }
         }
         if let Some(ts) = state.timestamp.as_ref().and_then(|f| f.value) {
@@ -974,6 +976,15 @@ impl Sim<'_> {
         frame: &Frame,
         f: Failure,
     ) -> Result<StepOut, Halt> {
+        // A task timeout without a cause shows an empty Cause in the error output.
+        let cause = match (&f.error, f.cause) {
+            (Some(e), None) if e == "States.Timeout" => Some(String::new()),
+            (_, c) => c,
+        };
+        let f = Failure {
+            error: f.error,
+            cause,
+        };
         let mut err_out = Map::new();
         err_out.insert("Error".into(), f.error.map_or(Value::Null, Value::String));
         err_out.insert("Cause".into(), f.cause.map_or(Value::Null, Value::String));
@@ -1005,7 +1016,8 @@ impl Sim<'_> {
         retry_count: u64,
     ) -> Result<(Value, Option<Map<String, Value>>), Halt> {
         let resource = state.resource.as_ref().and_then(|r| r.value).unwrap_or("");
-        let token = resource.ends_with(".waitForTaskToken");
+        // AWS fills `$$.Task.Token` for every service integration (`.sync` included), not only `.waitForTaskToken`.
+        let token = resource.starts_with("arn:aws:states:::") || resource.contains(":states:::");
         let ctx = self.context(sc, frame, Some(retry_count), token);
         let effective = self.input_path(sc, state, input, &ctx, vars)?;
         let params = match &state.parameters {
@@ -1028,6 +1040,15 @@ impl Sim<'_> {
                     return Err(sc.eval_err(expr::path_field_not_found(text, &p)));
                 }
             }
+        }
+        if let Some(problem) = integration_parameter_problem(resource, &params) {
+            return Err(sc.err(
+                "States.Runtime",
+                format!(
+                    "The Parameters '{}' could not be used to start the Task: [{problem}]",
+                    to_text(&params)
+                ),
+            ));
         }
         let result = self.invoke(sc, resource, &params)?;
         let selected = match &state.result_selector {
@@ -1082,7 +1103,9 @@ impl Sim<'_> {
         let response = self.opts.mocks.response(sc.name, n).cloned();
         let outcome = match response {
             Some(MockResponse::Return(v)) => Ok(v),
-            Some(MockResponse::Throw { error, cause }) => Err(Failure { error, cause }),
+            Some(MockResponse::Throw { error, cause }) => {
+                Err(Failure { error, cause })
+            }
             None => match self.opts.unmocked {
                 Unmocked::Echo => Ok(params.clone()),
                 Unmocked::Fail => Err(Failure {
@@ -1257,6 +1280,7 @@ impl Sim<'_> {
                     .map_err(|c| sc.err("States.Runtime", c))?;
                 match v {
                     Some(Value::Number(n)) => n.as_f64(),
+                    Some(Value::String(s)) if s.trim().parse::<f64>().is_ok() => s.trim().parse::<f64>().ok(),
                     other => {
                         return Err(sc.err(
                             "States.Runtime",
@@ -1448,7 +1472,12 @@ impl Sim<'_> {
         let v = self
             .read_path(p, data, ctx, vars)
             .map_err(|c| sc.err("States.Runtime", c))?;
-        match v.as_ref().and_then(Value::as_i64) {
+        let n = match &v {
+            Some(Value::Number(n)) => n.as_i64(),
+            Some(Value::String(s)) => s.trim().parse::<i64>().ok(),
+            _ => None,
+        };
+        match n {
             Some(n) => Ok(Some(n)),
             None => Err(sc.err(
                 "States.Runtime",
@@ -1561,4 +1590,20 @@ fn matches_error(list: Option<&[&str]>, error: &str, is_task: bool) -> bool {
             || *e == "States.ALL"
             || (*e == "States.TaskFailed" && is_task && error != "States.Timeout")
     })
+}
+
+/// Parameter checks AWS makes before calling a service (the Task fails with `States.Runtime`).
+fn integration_parameter_problem(resource: &str, params: &Value) -> Option<String> {
+    if resource.contains(":states:::apigateway:invoke") {
+        if let Some(h) = params.get("Headers") {
+            let ok = h.as_object().is_some_and(|m| {
+                m.values()
+                    .all(|v| v.as_array().is_some_and(|a| a.iter().all(Value::is_string)))
+            });
+            if !ok {
+                return Some("The value of the field 'Headers' has an invalid format".into());
+            }
+        }
+    }
+    None
 }
