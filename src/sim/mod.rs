@@ -8,6 +8,7 @@
 //! `GetExecutionHistory`.
 
 pub mod choice;
+pub mod cli;
 mod exec;
 pub mod items;
 pub mod mocks;
