@@ -101,6 +101,8 @@ struct Sim<'o> {
     record: bool,
     invocations: HashMap<String, u64>,
     steps: usize,
+    /// Set when the history reached [`MAX_EVENTS`]; the run then fails at the next transition.
+    overflow: bool,
     execution: Value,
     state_machine: Value,
 }
@@ -152,6 +154,7 @@ pub(super) fn run(def: &Definition<'_>, opts: &SimOptions) -> Execution {
         record: true,
         invocations: HashMap::new(),
         steps: 0,
+        overflow: false,
         execution,
         state_machine,
     };
@@ -253,7 +256,9 @@ impl Sim<'_> {
     fn event(&mut self, ty: &str, details_key: &str, details: Value) -> u64 {
         self.event_ids += 1;
         let id = self.event_ids;
-        if self.record {
+        if self.record && self.events.len() >= MAX_EVENTS && !ty.starts_with("Execution") {
+            self.overflow = true;
+        } else if self.record {
             let mut e = Map::new();
             e.insert("id".into(), Value::from(id));
             e.insert("previousEventId".into(), Value::from(id - 1));
@@ -334,7 +339,7 @@ impl Sim<'_> {
         let mut data = input;
         loop {
             self.steps += 1;
-            if self.steps > MAX_STEPS || self.events.len() >= MAX_EVENTS {
+            if self.steps > MAX_STEPS || self.overflow {
                 return Err(fail(
                     "States.Runtime",
                     format!(
