@@ -6,6 +6,7 @@
 //! model. Nothing here panics on any input; recursion is capped.
 
 pub mod intrinsic;
+pub mod jsonata;
 pub mod jsonpath;
 pub mod span_map;
 
