@@ -3,6 +3,7 @@
 use super::items::{self, ReaderOptions};
 use super::mocks::MockResponse;
 use super::{choice, time, Execution, SimOptions, StateRecord, Status, Unmocked};
+use crate::expr::jsonata_eval::{self, JsonataEnv};
 use crate::expr::jsonpath::{set, Env, Path, Query};
 use crate::expr::{self, RandomSource, SplitMix64, Template};
 use crate::model::{
@@ -399,13 +400,14 @@ impl Sim<'_> {
             entered_id,
             entered_at: self.clock,
         };
-        if state.query_language == QueryLanguage::Jsonata {
-            return Err(fail(
-                "Sim.Unsupported",
-                format!("The state '{name}' uses JSONata, which this simulator does not run yet"),
-            ));
-        }
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
         let step = match ty {
+            StateType::Pass | StateType::Succeed if jsonata => {
+                self.j_simple(&sc, state, &input, vars, frame, ty)
+            }
+            StateType::Fail if jsonata => return Err(self.j_fail(&sc, state, &input, vars, frame)),
+            StateType::Choice if jsonata => self.j_choice(&sc, state, &input, vars, frame),
+            StateType::Wait if jsonata => self.j_wait(&sc, state, &input, vars, frame),
             StateType::Pass => self.pass(&sc, state, &input, vars, frame),
             StateType::Succeed => self.succeed(&sc, state, &input, vars, frame),
             StateType::Fail => return Err(self.fail_state(&sc, state, &input, vars, frame)),
@@ -755,16 +757,13 @@ impl Sim<'_> {
         let Some(next) = next else {
             return Err(sc.err("States.Runtime", "The matching choice rule has no Next"));
         };
-        let mut assigned = self.assign(
-            sc,
-            state.assign.as_ref().map(|a| a.node),
-            &effective,
-            &ctx,
-            vars,
-        )?;
-        if let Some(extra) = self.assign(sc, rule_assign, &effective, &ctx, vars)? {
-            assigned.get_or_insert_with(Map::new).extend(extra);
-        }
+        // A matching rule's Assign replaces the state's (which applies to the Default branch).
+        let assign_node = if chosen.is_some() {
+            rule_assign
+        } else {
+            state.assign.as_ref().map(|a| a.node)
+        };
+        let assigned = self.assign(sc, assign_node, &effective, &ctx, vars)?;
         let output = self.output_path(sc, state, &effective, &ctx, vars)?;
         Ok(StepOut {
             output,
@@ -944,7 +943,15 @@ impl Sim<'_> {
                     is_task,
                 )
             }) {
-                return self.caught(sc, c, input, vars, frame, f);
+                return self.caught(
+                    sc,
+                    c,
+                    input,
+                    vars,
+                    frame,
+                    f,
+                    state.query_language == QueryLanguage::Jsonata,
+                );
             }
             return Err(Halt::Failed(f));
         }
@@ -980,6 +987,7 @@ impl Sim<'_> {
         vars: &Map<String, Value>,
         frame: &Frame,
         f: Failure,
+        jsonata: bool,
     ) -> Result<StepOut, Halt> {
         // A task timeout without a cause shows an empty Cause in the error output.
         let cause = match (&f.error, f.cause) {
@@ -995,6 +1003,21 @@ impl Sim<'_> {
         err_out.insert("Cause".into(), f.cause.map_or(Value::Null, Value::String));
         let err_out = Value::Object(err_out);
         let ctx = self.context(sc, frame, None, false);
+        if jsonata {
+            let st = states_value(input, &ctx, Some(("errorOutput", &err_out)));
+            let assigned = self.jassign(sc, c.assign.as_ref().map(|a| a.node), &st, vars)?;
+            let output = self
+                .jfield(sc, c.output.as_ref().map(|o| o.node), "Output", &st, vars)?
+                .unwrap_or(err_out);
+            let Some(next) = c.next.as_ref().and_then(|n| n.value) else {
+                return Err(sc.err("States.Runtime", "The matching catcher has no Next"));
+            };
+            return Ok(StepOut {
+                output,
+                next: Some(next.to_string()),
+                assigned,
+            });
+        }
         let assigned = self.assign(sc, c.assign.as_ref().map(|a| a.node), &err_out, &ctx, vars)?;
         let rp = c.result_path.as_ref().and_then(|f| f.value);
         let output = self.result_path(sc, rp, input, err_out)?;
@@ -1020,6 +1043,9 @@ impl Sim<'_> {
         frame: &Frame,
         retry_count: u64,
     ) -> Result<(Value, Option<Map<String, Value>>), Halt> {
+        if state.query_language == QueryLanguage::Jsonata {
+            return self.j_task(sc, state, input, vars, frame, retry_count);
+        }
         let resource = state.resource.as_ref().and_then(|r| r.value).unwrap_or("");
         // AWS fills `$$.Task.Token` for every service integration (`.sync` included), not only `.waitForTaskToken`.
         let token = resource.starts_with("arn:aws:states:::") || resource.contains(":states:::");
@@ -1155,10 +1181,22 @@ impl Sim<'_> {
         depth: usize,
     ) -> Result<(Value, Option<Map<String, Value>>), Halt> {
         let ctx = self.context(sc, frame, None, false);
-        let effective = self.input_path(sc, state, input, &ctx, vars)?;
-        let params = match &state.parameters {
-            Some(p) => self.template(sc, p.node, &effective, &ctx, vars)?,
-            None => effective,
+        let params = if state.query_language == QueryLanguage::Jsonata {
+            let st = states_value(input, &ctx, None);
+            self.jfield(
+                sc,
+                state.arguments.as_ref().map(|a| a.node),
+                "Arguments",
+                &st,
+                vars,
+            )?
+            .unwrap_or_else(|| input.clone())
+        } else {
+            let effective = self.input_path(sc, state, input, &ctx, vars)?;
+            match &state.parameters {
+                Some(p) => self.template(sc, p.node, &effective, &ctx, vars)?,
+                None => effective,
+            }
         };
         self.event(
             "ParallelStateStarted",
@@ -1204,6 +1242,20 @@ impl Sim<'_> {
         ctx: &Value,
         vars: &Map<String, Value>,
     ) -> Result<(Value, Option<Map<String, Value>>), Halt> {
+        if state.query_language == QueryLanguage::Jsonata {
+            let st = states_value(input, ctx, Some(("result", &result)));
+            let assigned = self.jassign(sc, state.assign.as_ref().map(|a| a.node), &st, vars)?;
+            let output = self
+                .jfield(
+                    sc,
+                    state.output.as_ref().map(|o| o.node),
+                    "Output",
+                    &st,
+                    vars,
+                )?
+                .unwrap_or(result);
+            return Ok((output, assigned));
+        }
         let selected = match &state.result_selector {
             Some(s) => self.template(sc, s.node, &result, ctx, vars)?,
             None => result,
@@ -1234,7 +1286,13 @@ impl Sim<'_> {
         depth: usize,
     ) -> Result<(Value, Option<Map<String, Value>>), Halt> {
         let ctx = self.context(sc, frame, None, false);
-        let effective = self.input_path(sc, state, input, &ctx, vars)?;
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
+        let effective = if jsonata {
+            input.clone()
+        } else {
+            self.input_path(sc, state, input, &ctx, vars)?
+        };
+        let jst = states_value(input, &ctx, None);
         let Some(processor) = &state.item_processor else {
             return Err(sc.err("States.Runtime", "The Map state has no ItemProcessor"));
         };
@@ -1266,6 +1324,15 @@ impl Sim<'_> {
                 &ctx,
                 vars,
             )?,
+            None if jsonata => self
+                .j_number(
+                    sc,
+                    state.tolerated_failure_count.as_ref().map(|f| f.node),
+                    "ToleratedFailureCount",
+                    &jst,
+                    vars,
+                )?
+                .map(|n| n as i64),
             None => state.tolerated_failure_count.as_ref().and_then(|f| f.value),
         };
         if tolerated_count.is_some_and(|c| c < 0) {
@@ -1297,18 +1364,38 @@ impl Sim<'_> {
                     }
                 }
             }
+            None if jsonata => self.j_number(
+                sc,
+                state.tolerated_failure_percentage.as_ref().map(|f| f.node),
+                "ToleratedFailurePercentage",
+                &jst,
+                vars,
+            )?,
             None => state
                 .tolerated_failure_percentage
                 .as_ref()
                 .and_then(|f| f.value),
         };
+        if jsonata {
+            self.j_number(
+                sc,
+                state.max_concurrency.as_ref().map(|f| f.node),
+                "MaxConcurrency",
+                &jst,
+                vars,
+            )?;
+        }
         if tolerated_pct.is_some_and(|p| !(0.0..=100.0).contains(&p)) {
             return Err(sc.err(
                 "States.Runtime",
                 "ToleratedFailurePercentage must be between 0 and 100.",
             ));
         }
-        let items = self.map_items(sc, state, &effective, &ctx, vars)?;
+        let items = if jsonata && state.item_reader.is_none() {
+            self.j_items(sc, state, input, &jst, vars)?
+        } else {
+            self.map_items(sc, state, &effective, &ctx, vars)?
+        };
         let selector = state
             .item_selector
             .as_ref()
@@ -1322,7 +1409,15 @@ impl Sim<'_> {
                         map_item: Some(json!({"Index": i, "Value": item})),
                     };
                     let ictx = self.context(sc, &item_frame, None, false);
-                    inputs.push(self.template(sc, node, &effective, &ictx, vars)?);
+                    if jsonata {
+                        let ist = states_value(input, &ictx, None);
+                        inputs.push(
+                            self.jfield(sc, Some(node), "ItemSelector", &ist, vars)?
+                                .unwrap_or(Value::Null),
+                        );
+                    } else {
+                        inputs.push(self.template(sc, node, &effective, &ictx, vars)?);
+                    }
                 }
                 None => inputs.push(item),
             }
@@ -1337,11 +1432,21 @@ impl Sim<'_> {
                     &ctx,
                     vars,
                 )?,
+                None if jsonata => self
+                    .j_number(
+                        sc,
+                        b.max_items_per_batch.as_ref().map(|f| f.node),
+                        "MaxItemsPerBatch",
+                        &jst,
+                        vars,
+                    )?
+                    .map(|n| n as i64),
                 None => b.max_items_per_batch.as_ref().and_then(|f| f.value),
             };
             let per_batch =
                 usize::try_from(per_batch.unwrap_or(i64::MAX).max(1)).unwrap_or(usize::MAX);
             let batch_input = match &b.batch_input {
+                Some(bi) if jsonata => self.jfield(sc, Some(bi.node), "BatchInput", &jst, vars)?,
                 Some(bi) => Some(self.template(sc, bi.node, &effective, &ctx, vars)?),
                 None => None,
             };
@@ -1503,9 +1608,14 @@ impl Sim<'_> {
         vars: &Map<String, Value>,
     ) -> Result<Vec<Value>, Halt> {
         if let Some(reader) = &state.item_reader {
-            let params = match &reader.parameters {
-                Some(p) => self.template(sc, p.node, effective, ctx, vars)?,
-                None => Value::Object(Map::new()),
+            let params = match (&reader.parameters, &reader.arguments) {
+                (Some(p), _) => self.template(sc, p.node, effective, ctx, vars)?,
+                (None, Some(a)) => {
+                    let st = states_value(effective, ctx, None);
+                    self.jfield(sc, Some(a.node), "Arguments", &st, vars)?
+                        .unwrap_or(Value::Null)
+                }
+                (None, None) => Value::Object(Map::new()),
             };
             let resource = reader.resource.as_ref().and_then(|r| r.value).unwrap_or("");
             let bucket = params.get("Bucket").and_then(Value::as_str).unwrap_or("");
@@ -1540,6 +1650,17 @@ impl Sim<'_> {
                     .and_then(|f| f.value)
                     .map(str::to_string);
                 opts.max_items = match c.max_items_path.as_ref().and_then(|f| f.value) {
+                    None if c.max_items.as_ref().is_some_and(|f| f.value.is_none()) => {
+                        let st = states_value(effective, ctx, None);
+                        self.j_number(
+                            sc,
+                            c.max_items.as_ref().map(|f| f.node),
+                            "MaxItems",
+                            &st,
+                            vars,
+                        )?
+                        .map(|n| n as i64)
+                    }
                     Some(p) => {
                         self.check_int_path(sc, Some(p), "MaxItemsPath", effective, ctx, vars)?
                     }
@@ -1611,4 +1732,386 @@ fn integration_parameter_problem(resource: &str, params: &Value) -> Option<Strin
         }
     }
     None
+}
+
+/// The value of `$states` for a JSONata field.
+fn states_value(input: &Value, ctx: &Value, extra: Option<(&str, &Value)>) -> Value {
+    let mut m = Map::new();
+    m.insert("input".into(), input.clone());
+    m.insert("context".into(), ctx.clone());
+    if let Some((k, v)) = extra {
+        m.insert(k.into(), v.clone());
+    }
+    Value::Object(m)
+}
+
+fn or_undefined(v: Option<&Value>) -> String {
+    v.map_or("undefined".to_string(), to_text)
+}
+
+/// JSONata states.
+impl Sim<'_> {
+    /// Evaluates a JSONata field (`None` when the field is absent or its expression is `undefined`).
+    fn jfield(
+        &mut self,
+        sc: &StateCtx<'_>,
+        node: Option<&Node>,
+        field: &str,
+        states: &Value,
+        vars: &Map<String, Value>,
+    ) -> Result<Option<Value>, Halt> {
+        let Some(node) = node else { return Ok(None) };
+        let env = JsonataEnv {
+            states,
+            variables: vars,
+        };
+        jsonata_eval::eval_template(&node.to_json(), field, &env, &mut self.rng)
+            .map_err(|e| sc.eval_err(e))
+    }
+
+    fn jassign(
+        &mut self,
+        sc: &StateCtx<'_>,
+        node: Option<&Node>,
+        states: &Value,
+        vars: &Map<String, Value>,
+    ) -> Result<Option<Map<String, Value>>, Halt> {
+        match self.jfield(sc, node, "Assign", states, vars)? {
+            None => Ok(None),
+            Some(Value::Object(m)) => Ok(Some(m)),
+            Some(_) => Err(sc.err(
+                "States.QueryEvaluationError",
+                "The value of Assign must be an object",
+            )),
+        }
+    }
+
+    /// A numeric JSONata field (a number or an expression giving one).
+    fn j_number(
+        &mut self,
+        sc: &StateCtx<'_>,
+        node: Option<&Node>,
+        field: &str,
+        states: &Value,
+        vars: &Map<String, Value>,
+    ) -> Result<Option<f64>, Halt> {
+        match self.jfield(sc, node, field, states, vars)? {
+            None => Ok(None),
+            Some(Value::Number(n)) => Ok(n.as_f64()),
+            Some(other) => Err(sc.err(
+                "States.QueryEvaluationError",
+                format!(
+                    "The field '{field}' must be a number, but was {}",
+                    to_text(&other)
+                ),
+            )),
+        }
+    }
+
+    /// Pass and Succeed: Output (default: the input) and Assign.
+    fn j_simple(
+        &mut self,
+        sc: &StateCtx<'_>,
+        state: &State<'_>,
+        input: &Value,
+        vars: &Map<String, Value>,
+        frame: &Frame,
+        ty: StateType,
+    ) -> Result<StepOut, Halt> {
+        let ctx = self.context(sc, frame, None, false);
+        let st = states_value(input, &ctx, None);
+        let assigned = self.jassign(sc, state.assign.as_ref().map(|a| a.node), &st, vars)?;
+        let output = self
+            .jfield(
+                sc,
+                state.output.as_ref().map(|o| o.node),
+                "Output",
+                &st,
+                vars,
+            )?
+            .unwrap_or_else(|| input.clone());
+        Ok(StepOut {
+            output,
+            next: if ty == StateType::Succeed {
+                None
+            } else {
+                state_next(state)
+            },
+            assigned,
+        })
+    }
+
+    fn j_fail(
+        &mut self,
+        sc: &StateCtx<'_>,
+        state: &State<'_>,
+        input: &Value,
+        vars: &Map<String, Value>,
+        frame: &Frame,
+    ) -> Halt {
+        let ctx = self.context(sc, frame, None, false);
+        let st = states_value(input, &ctx, None);
+        let mut text = |node: Option<&Node>, field: &str| -> Result<Option<String>, Halt> {
+            Ok(self.jfield(sc, node, field, &st, vars)?.map(|v| match v {
+                Value::String(s) => s,
+                other => to_text(&other),
+            }))
+        };
+        let error = match text(state.error.as_ref().map(|f| f.node), "Error") {
+            Ok(e) => e,
+            Err(h) => return h,
+        };
+        match text(state.cause.as_ref().map(|f| f.node), "Cause") {
+            Ok(cause) => Halt::Failed(Failure { error, cause }),
+            Err(h) => h,
+        }
+    }
+
+    fn j_choice(
+        &mut self,
+        sc: &StateCtx<'_>,
+        state: &State<'_>,
+        input: &Value,
+        vars: &Map<String, Value>,
+        frame: &Frame,
+    ) -> Result<StepOut, Halt> {
+        let ctx = self.context(sc, frame, None, false);
+        let st = states_value(input, &ctx, None);
+        for rule in &state.choices {
+            let cond_node = rule.condition.as_ref().map(|c| c.node);
+            match self.jfield(sc, cond_node, "Condition", &st, vars)? {
+                Some(Value::Bool(true)) => {
+                    let Some(next) = rule.next.as_ref().and_then(|n| n.value) else {
+                        return Err(
+                            sc.err("States.Runtime", "The matching choice rule has no Next")
+                        );
+                    };
+                    let assigned =
+                        self.jassign(sc, rule.assign.as_ref().map(|a| a.node), &st, vars)?;
+                    let output = self
+                        .jfield(
+                            sc,
+                            rule.output.as_ref().map(|o| o.node),
+                            "Output",
+                            &st,
+                            vars,
+                        )?
+                        .unwrap_or_else(|| input.clone());
+                    return Ok(StepOut {
+                        output,
+                        next: Some(next.to_string()),
+                        assigned,
+                    });
+                }
+                Some(Value::Bool(false)) => {}
+                other => {
+                    let text = cond_node.and_then(Node::as_str).unwrap_or("");
+                    return Err(sc.err(
+                        "States.QueryEvaluationError",
+                        format!(
+                            "The JSONata expression '{text}' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was {}",
+                            or_undefined(other.as_ref())
+                        ),
+                    ));
+                }
+            }
+        }
+        let Some(default) = state.default.as_ref().and_then(|d| d.value) else {
+            return Err(fail(
+                "States.NoChoiceMatched",
+                format!("No Matches! (state '{}')", sc.name),
+            ));
+        };
+        let assigned = self.jassign(sc, state.assign.as_ref().map(|a| a.node), &st, vars)?;
+        let output = self
+            .jfield(
+                sc,
+                state.output.as_ref().map(|o| o.node),
+                "Output",
+                &st,
+                vars,
+            )?
+            .unwrap_or_else(|| input.clone());
+        Ok(StepOut {
+            output,
+            next: Some(default.to_string()),
+            assigned,
+        })
+    }
+
+    fn j_wait(
+        &mut self,
+        sc: &StateCtx<'_>,
+        state: &State<'_>,
+        input: &Value,
+        vars: &Map<String, Value>,
+        frame: &Frame,
+    ) -> Result<StepOut, Halt> {
+        let ctx = self.context(sc, frame, None, false);
+        let st = states_value(input, &ctx, None);
+        let mut delay_ms = 0i64;
+        if let Some(f) = &state.seconds {
+            let v = self.jfield(sc, Some(f.node), "Seconds", &st, vars)?;
+            match v.as_ref().and_then(Value::as_i64) {
+                Some(secs) if secs >= 0 => {
+                    if secs > MAX_WAIT_SECONDS {
+                        return Err(sc.err("States.Runtime", "Wait state delay is too long."));
+                    }
+                    delay_ms = secs.saturating_mul(1000);
+                }
+                _ => {
+                    return Err(sc.err(
+                        "States.QueryEvaluationError",
+                        format!(
+                            "The Seconds field must be a non-negative integer, but was {}",
+                            or_undefined(v.as_ref())
+                        ),
+                    ))
+                }
+            }
+        }
+        if let Some(f) = &state.timestamp {
+            let v = self.jfield(sc, Some(f.node), "Timestamp", &st, vars)?;
+            let text = match &v {
+                Some(Value::String(s)) => s.clone(),
+                Some(other) => to_text(other),
+                None => String::new(),
+            };
+            let Some(t) = time::parse_millis(&text) else {
+                return Err(sc.err(
+                    "States.QueryEvaluationError",
+                    format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {text}"),
+                ));
+            };
+            let d = t.saturating_sub(self.clock);
+            if d / 1000 > MAX_WAIT_SECONDS {
+                return Err(sc.err("States.Runtime", "Wait state delay is too long."));
+            }
+            delay_ms = d.max(0);
+        }
+        self.advance(delay_ms)?;
+        let assigned = self.jassign(sc, state.assign.as_ref().map(|a| a.node), &st, vars)?;
+        let output = self
+            .jfield(
+                sc,
+                state.output.as_ref().map(|o| o.node),
+                "Output",
+                &st,
+                vars,
+            )?
+            .unwrap_or_else(|| input.clone());
+        Ok(StepOut {
+            output,
+            next: state_next(state),
+            assigned,
+        })
+    }
+
+    fn j_task(
+        &mut self,
+        sc: &StateCtx<'_>,
+        state: &State<'_>,
+        input: &Value,
+        vars: &Map<String, Value>,
+        frame: &Frame,
+        retry_count: u64,
+    ) -> Result<(Value, Option<Map<String, Value>>), Halt> {
+        let resource = state.resource.as_ref().and_then(|r| r.value).unwrap_or("");
+        let token = resource.starts_with("arn:aws:states:::") || resource.contains(":states:::");
+        let ctx = self.context(sc, frame, Some(retry_count), token);
+        let st = states_value(input, &ctx, None);
+        let args = self
+            .jfield(
+                sc,
+                state.arguments.as_ref().map(|a| a.node),
+                "Arguments",
+                &st,
+                vars,
+            )?
+            .unwrap_or_else(|| input.clone());
+        if let Some(c) = &state.credentials {
+            self.jfield(sc, Some(c.node), "Credentials", &st, vars)?;
+        }
+        if let Some(f) = &state.timeout_seconds {
+            self.j_number(sc, Some(f.node), "TimeoutSeconds", &st, vars)?;
+        }
+        if let Some(f) = &state.heartbeat_seconds {
+            self.j_number(sc, Some(f.node), "HeartbeatSeconds", &st, vars)?;
+        }
+        let result = self.invoke(sc, resource, &args)?;
+        let st = states_value(input, &ctx, Some(("result", &result)));
+        let assigned = self.jassign(sc, state.assign.as_ref().map(|a| a.node), &st, vars)?;
+        let output = self
+            .jfield(
+                sc,
+                state.output.as_ref().map(|o| o.node),
+                "Output",
+                &st,
+                vars,
+            )?
+            .unwrap_or(result);
+        Ok((output, assigned))
+    }
+
+    /// The items of a JSONata Map: `Items` (an array or an expression giving one), else the input.
+    fn j_items(
+        &mut self,
+        sc: &StateCtx<'_>,
+        state: &State<'_>,
+        input: &Value,
+        st: &Value,
+        vars: &Map<String, Value>,
+    ) -> Result<Vec<Value>, Halt> {
+        let Some(items) = &state.items else {
+            return match input {
+                Value::Array(a) => Ok(a.clone()),
+                other => Err(sc.err(
+                    "States.QueryEvaluationError",
+                    format!(
+                        "The Map state's input must be an array when there is no Items field, but was {}",
+                        to_text(other)
+                    ),
+                )),
+            };
+        };
+        if let Some(e) = items.node.as_str().and_then(expr::jsonata::enclosed) {
+            let env = JsonataEnv {
+                states: st,
+                variables: vars,
+            };
+            let r =
+                jsonata_eval::eval_body(e.body, &env, &mut self.rng).map_err(|e| sc.eval_err(e))?;
+            let what = format!(
+                "The JSONata expression '{}' specified for the field 'Items' returned",
+                e.body.trim()
+            );
+            if r.is_function() {
+                return Err(sc.err(
+                    "States.QueryEvaluationError",
+                    format!("{what} an unsupported result type."),
+                ));
+            }
+            return match r.json() {
+                Some(Value::Array(a)) => Ok(a),
+                other => Err(sc.err(
+                    "States.QueryEvaluationError",
+                    format!(
+                        "{what} an unexpected result type. Expected 'array', but was '{}' for value: {}",
+                        r.type_name(),
+                        or_undefined(other.as_ref())
+                    ),
+                )),
+            };
+        }
+        match self.jfield(sc, Some(items.node), "Items", st, vars)? {
+            Some(Value::Array(a)) => Ok(a),
+            other => Err(sc.err(
+                "States.QueryEvaluationError",
+                format!(
+                    "The field 'Items' must be an array, but was {}",
+                    or_undefined(other.as_ref())
+                ),
+            )),
+        }
+    }
 }
