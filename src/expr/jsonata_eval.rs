@@ -147,6 +147,10 @@ fn register_aws_functions(ev: &mut Evaluator, rng: Rc<RefCell<SplitMix64>>) {
             out.push(JValue::Number(x));
             x += step;
         }
+        // A one-item sequence is the item itself (JSONata sequence semantics, as AWS returns it).
+        if out.len() == 1 {
+            return Ok(out.pop().unwrap_or(JValue::Undefined));
+        }
         Ok(JValue::array(out))
     });
     let _ = ev.register_fn("hash", |args: &[JValue]| {
@@ -208,6 +212,17 @@ pub fn eval_body(
             body.trim()
         )));
     };
+    // AWS fails on a workflow variable that is not defined (JSONata itself would yield `undefined`).
+    if let Some(r) = super::jsonata::variable_reads(body, &parsed.tokens)
+        .into_iter()
+        .find(|r| !env.variables.contains_key(&r.name))
+    {
+        return Err(query_error(format!(
+            "The JSONata expression '{}' references the undefined variable '${}'",
+            body.trim(),
+            r.name
+        )));
+    }
     let mut ctx = Context::new();
     for (k, v) in env.variables {
         ctx.bind(k.clone(), JValue::from(v.clone()));
@@ -326,7 +341,18 @@ mod tests {
             ev("$states.context.State.Name", st.clone(), json!({})).unwrap(),
             Some(json!("S"))
         );
-        assert_eq!(ev("$nothing", st.clone(), json!({})).unwrap(), None);
+        assert_eq!(
+            ev("$nothing", st.clone(), json!({})).unwrap_err().error,
+            "States.QueryEvaluationError"
+        );
+        assert_eq!(
+            ev("$states.input.nothing", st.clone(), json!({})).unwrap(),
+            None
+        );
+        assert_eq!(
+            ev("$range(1, 1, 1)", st.clone(), json!({})).unwrap(),
+            Some(json!(1))
+        );
         assert_eq!(
             ev("$partition([1,2,3], 2)", st.clone(), json!({})).unwrap(),
             Some(json!([[1, 2], [3]]))
@@ -353,7 +379,7 @@ mod tests {
             states: &st,
             variables: &vars,
         };
-        let t = json!({"double": "{% n * 2 %}", "lit": "n * 2", "gone": "{% $missing %}", "list": ["{% n %}", 1]});
+        let t = json!({"double": "{% n * 2 %}", "lit": "n * 2", "gone": "{% missing %}", "list": ["{% n %}", 1]});
         assert_eq!(
             eval_template(&t, "Output", &env, &mut SplitMix64(0)).unwrap(),
             Some(json!({"double": 4, "lit": "n * 2", "list": [2, 1]}))

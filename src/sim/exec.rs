@@ -979,6 +979,7 @@ impl Sim<'_> {
         (secs * 1000.0).clamp(0.0, (i64::MAX / 2) as f64) as i64
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn caught(
         &mut self,
         sc: &StateCtx<'_>,
