@@ -199,3 +199,36 @@ fn wait_timestamp_moves_the_clock_and_fail_paths() {
     let e = run_json(def, json!({"at": "tomorrow", "e": "Late"}), json!({}));
     assert_eq!(e.error.as_deref(), Some("States.Runtime"));
 }
+
+#[test]
+fn jsonata_states_data_flow() {
+    let def = r#"{"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Arguments": {"n": "{% $states.input.n + 1 %}"},
+              "Assign": {"got": "{% $states.result.v %}"},
+              "Output": {"in": "{% $states.input.n %}", "res": "{% $states.result.v %}"},
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.errorOutput.Error %}", "Next": "Done"}],
+              "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Condition": "{% $got > 5 %}", "Next": "Done", "Output": "{% 'big ' & $got %}"}], "Default": "Done"},
+        "Done": {"Type": "Succeed"}}}"#;
+    let ok = run_json(def, json!({"n": 1}), json!({"T": [{"Return": {"v": 10}}]}));
+    assert_eq!(ok.output, Some(json!("big 10")), "{:?}", ok.cause);
+    assert_eq!(
+        ok.states[0].variables.as_ref().and_then(|v| v.get("got")),
+        Some(&json!(10))
+    );
+    let caught = run_json(
+        def,
+        json!({"n": 1}),
+        json!({"T": [{"Throw": {"Error": "Boom"}}]}),
+    );
+    assert_eq!(caught.output, Some(json!("Boom")));
+    let bad = run_json(
+        r#"{"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {"Type": "Map", "Items": "{% 'x' %}",
+            "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}}"#,
+        json!({}),
+        json!({}),
+    );
+    assert_eq!(bad.error.as_deref(), Some("States.QueryEvaluationError"));
+    assert!(bad.cause.unwrap_or_default().contains("Expected 'array'"));
+}
