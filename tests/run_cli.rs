@@ -277,3 +277,72 @@ fn seed_and_context_make_runs_deterministic() {
     assert_eq!(a["exec"], "run-1");
     assert_eq!(a["at"], "2030-05-01T10:00:00.000Z");
 }
+
+#[test]
+fn yaml_definition_with_distributed_map_over_resources() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("dm.asl.yaml"),
+        r#"QueryLanguage: JSONata
+StartAt: Rows
+States:
+  Rows:
+    Type: Map
+    ItemReader:
+      Resource: arn:aws:states:::s3:getObject
+      Arguments:
+        Bucket: "{% $states.input.bucket %}"
+        Key: rows.csv
+      ReaderConfig:
+        InputType: CSV
+        CSVHeaderLocation: FIRST_ROW
+    ItemProcessor:
+      ProcessorConfig:
+        Mode: DISTRIBUTED
+        ExecutionType: STANDARD
+      StartAt: Double
+      States:
+        Double:
+          Type: Pass
+          Output: "{% $number($states.input.n) * 2 %}"
+          End: true
+    End: true
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("res.json"),
+        r#"{"s3": {"b1": {"rows.csv": "n,name\n1,a\n2,b\n"}}}"#,
+    )
+    .unwrap();
+    let o = aslint(
+        dir.path(),
+        &[
+            "run",
+            "dm.asl.yaml",
+            "--input-json",
+            "{\"bucket\": \"b1\"}",
+            "--resources",
+            "res.json",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json_out(&o);
+    assert_eq!(v["output"], serde_json::json!([2, 4]));
+    // Child executions of a Distributed Map are not in the parent's states.
+    assert_eq!(v["states"].as_array().map(Vec::len), Some(1));
+
+    std::fs::write(dir.path().join("res.json"), "{\"s3\": ").unwrap();
+    let o = aslint(
+        dir.path(),
+        &["run", "dm.asl.yaml", "--resources", "res.json"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("the resources res.json is not valid JSON"),
+        "{}",
+        stderr(&o)
+    );
+}
