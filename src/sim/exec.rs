@@ -25,6 +25,9 @@ const MAX_NESTING: usize = 40;
 /// Longest delay a Wait state accepts, in seconds (AWS: "Wait state delay is too long").
 const MAX_WAIT_SECONDS: i64 = i32::MAX as i64;
 const DEFAULT_START: &str = "2025-01-01T00:00:00.000Z";
+/// Most payload bytes the run records (state inputs and outputs, in events and the states list). AWS keeps any
+/// history; a simulator holding it in memory needs a bound, or a loop over a large payload would exhaust memory.
+pub const MAX_RECORDED_BYTES: usize = 128 * 1024 * 1024;
 
 /// An error and cause as AWS reports them (`None`: AWS reports none).
 #[derive(Debug, Clone, PartialEq)]
@@ -50,7 +53,7 @@ fn fail(error: &str, cause: impl Into<String>) -> Halt {
 fn uncatchable(error: &str) -> bool {
     matches!(
         error,
-        "States.Runtime" | "Sim.UnmockedTask" | "Sim.Unsupported"
+        "States.Runtime" | "Sim.UnmockedTask" | "Sim.Unsupported" | "Sim.ResourceLimit"
     )
 }
 
@@ -104,6 +107,8 @@ struct Sim<'o> {
     steps: usize,
     /// Set when the history reached [`MAX_EVENTS`]; the run then fails at the next transition.
     overflow: bool,
+    /// Payload bytes recorded so far (see [`MAX_RECORDED_BYTES`]).
+    recorded_bytes: usize,
     execution: Value,
     state_machine: Value,
 }
@@ -156,6 +161,7 @@ pub(super) fn run(def: &Definition<'_>, opts: &SimOptions) -> Execution {
         invocations: HashMap::new(),
         steps: 0,
         overflow: false,
+        recorded_bytes: 0,
         execution,
         state_machine,
     };
@@ -380,10 +386,18 @@ impl Sim<'_> {
                 format!("The state '{name}' has no valid Type"),
             ));
         };
+        let input_text = to_text(&input);
+        self.recorded_bytes = self.recorded_bytes.saturating_add(input_text.len() * 2);
+        if self.recorded_bytes > MAX_RECORDED_BYTES {
+            return Err(fail(
+                "Sim.ResourceLimit",
+                format!("The execution recorded more than {MAX_RECORDED_BYTES} bytes of state inputs and outputs; the simulator stops here"),
+            ));
+        }
         let entered_id = self.event(
             &format!("{}StateEntered", ty.as_str()),
             "stateEnteredEventDetails",
-            json!({"name": name, "input": to_text(&input)}),
+            json!({"name": name, "input": input_text}),
         );
         let record_index = self.record.then(|| {
             self.states.push(StateRecord {
@@ -417,13 +431,15 @@ impl Sim<'_> {
                 self.with_retry(&sc, state, &input, vars, frame, depth, ty)
             }
         }?;
-        if to_text(&step.output).len() > MAX_PAYLOAD_BYTES {
+        let output_text = to_text(&step.output);
+        self.recorded_bytes = self.recorded_bytes.saturating_add(output_text.len() * 2);
+        if output_text.len() > MAX_PAYLOAD_BYTES {
             return Err(fail(
                 "States.DataLimitExceeded",
                 format!("The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit."),
             ));
         }
-        let mut details = json!({"name": name, "output": to_text(&step.output)});
+        let mut details = json!({"name": name, "output": output_text});
         if let Some(a) = &step.assigned {
             for (k, v) in a {
                 vars.insert(k.clone(), v.clone());

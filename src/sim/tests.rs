@@ -232,3 +232,15 @@ fn jsonata_states_data_flow() {
     assert_eq!(bad.error.as_deref(), Some("States.QueryEvaluationError"));
     assert!(bad.cause.unwrap_or_default().contains("Expected 'array'"));
 }
+
+#[test]
+fn loops_over_large_payloads_stop_at_the_memory_budget() {
+    let big = "y".repeat(200_000);
+    let e = run_json(
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "A"}}}"#,
+        json!({ "big": big }),
+        json!({}),
+    );
+    assert_eq!(e.error.as_deref(), Some("Sim.ResourceLimit"));
+    assert!(e.states.len() < 1000, "{}", e.states.len());
+}
