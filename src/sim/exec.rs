@@ -712,19 +712,7 @@ impl Sim<'_> {
                 .map(|t| ("CausePath", t)),
         );
         match cause {
-            Ok(cause) => {
-                self.event(
-                    "FailStateEntered",
-                    "failStateDetails",
-                    json!({"name": sc.name, "error": error, "cause": cause}),
-                );
-                // The extra event above is not AWS's; drop it to keep the history AWS-shaped.
-                if self.record {
-                    self.events.pop();
-                }
-                self.event_ids -= 1;
-                Halt::Failed(Failure { error, cause })
-            }
+            Ok(cause) => Halt::Failed(Failure { error, cause }),
             Err(h) => h,
         }
     }
