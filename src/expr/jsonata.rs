@@ -672,9 +672,30 @@ fn locate(
             lo = mid + 1;
         }
     }
+    let Some(tok) = tokens.get(lo) else {
+        return SyntaxError {
+            message,
+            span: whole,
+            related: None,
+            code,
+        };
+    };
+    let text = tok.text(body);
+    let message = match code.as_deref() {
+        Some("S0201" | "S0204" | "S0211") | None
+            if raw.contains("Syntax error") || code.is_some() =>
+        {
+            format!("unexpected `{text}`")
+        }
+        Some("S0202") => match message.find(", got ") {
+            Some(k) => format!("{}, found `{text}`", &message[..k]),
+            None => message,
+        },
+        _ => message,
+    };
     SyntaxError {
         message,
-        span: tokens.get(lo).map_or(whole, |t| t.span),
+        span: tok.span,
         related: None,
         code,
     }

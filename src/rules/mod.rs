@@ -185,8 +185,11 @@ pub mod exclusive_fields;
 pub mod invalid_field_type;
 pub mod invalid_field_value;
 pub mod invalid_json;
+pub mod invalid_jsonata;
 pub mod invalid_state_name;
 pub mod invalid_yaml;
+pub mod jsonata_not_enclosed;
+pub mod jsonata_sites;
 pub mod missing_field;
 pub mod unknown_field;
 pub mod wrong_query_language_field;
@@ -204,6 +207,8 @@ pub static RULES: &[&dyn Rule] = &[
     &invalid_state_name::InvalidStateName,
     &duplicate_state_name::DuplicateStateName,
     &wrong_query_language_field::WrongQueryLanguageField,
+    &invalid_jsonata::InvalidJsonata,
+    &jsonata_not_enclosed::JsonataNotEnclosed,
 ];
 
 /// Finds a rule by name or code (case-insensitive for codes).

@@ -1,0 +1,87 @@
+//! Where JSONata expressions live: every string value of a JSONata state that Step Functions evaluates when it is
+//! `{% ... %}` (Arguments, Output, Assign, Items, ItemSelector, Condition, Error/Cause, Seconds/Timestamp, the
+//! numeric fields, Credentials, the Map configuration objects, catcher Output/Assign, choice rule
+//! Condition/Output/Assign, retrier fields), with the object and field it belongs to. Shared by the JSONata and
+//! variable rules.
+
+use crate::model::spec::{ObjectKind, ValueKind};
+use crate::model::{Definition, QueryLanguage};
+use crate::syntax::{pointer_push, Node, Span, Value, MAX_DEPTH};
+use std::collections::HashSet;
+
+/// One string value in an expression-bearing field of a JSONata state.
+#[derive(Debug, Clone)]
+pub struct ExprString<'m> {
+    /// The string node (its span covers the token, quotes included).
+    pub node: &'m Node,
+    pub text: &'m str,
+    /// RFC 6901 pointer of the string.
+    pub pointer: String,
+    /// The field of the owning object the string is under (`Output`, `Assign`, `Arguments`, `Condition`, ...).
+    pub field: &'m str,
+    /// The kind of object that owns the field (a state kind, `Catcher`, `ChoiceRule`, `ItemReader`, ...).
+    pub owner: ObjectKind,
+    /// "Task state `Fetch`", "catcher #1 of Task state `Fetch`", ...
+    pub owner_describe: String,
+    /// The name of the state the string belongs to.
+    pub state: Option<&'m str>,
+}
+
+/// Every string of every expression-bearing field of the JSONata states of the machine, in document order (each
+/// string once).
+pub fn jsonata_strings<'m>(model: &'m Definition<'_>) -> Vec<ExprString<'m>> {
+    let mut out = Vec::new();
+    let mut seen: HashSet<Span> = HashSet::new();
+    for site in model.sites() {
+        if site.query_language != QueryLanguage::Jsonata || site.kind == ObjectKind::TopLevel {
+            continue;
+        }
+        let members: &'m [crate::syntax::Member] = site.node.as_object().unwrap_or(&[]);
+        for m in members {
+            let Some(fs) = site.spec().field(&m.key.text) else {
+                continue;
+            };
+            if !fs.lang.allows(QueryLanguage::Jsonata) {
+                continue;
+            }
+            let evaluated = fs.expr || matches!(fs.kind, ValueKind::Any) || fs.name == "Assign";
+            if !evaluated {
+                continue;
+            }
+            let base = pointer_push(site.pointer, &m.key.text);
+            // Iterative walk (depth is bounded by the parser anyway).
+            let mut stack: Vec<(&'m Node, String, usize)> = vec![(&m.value, base, 0)];
+            while let Some((node, ptr, depth)) = stack.pop() {
+                if depth > MAX_DEPTH {
+                    continue;
+                }
+                match &node.value {
+                    Value::String(s) if seen.insert(node.span) => {
+                        out.push(ExprString {
+                            node,
+                            text: s,
+                            pointer: ptr,
+                            field: fs.name,
+                            owner: site.kind,
+                            owner_describe: site.describe.clone(),
+                            state: site.state,
+                        });
+                    }
+                    Value::Array(items) => {
+                        for (i, n) in items.iter().enumerate().rev() {
+                            stack.push((n, pointer_push(&ptr, &i.to_string()), depth + 1));
+                        }
+                    }
+                    Value::Object(members) => {
+                        for mm in members.iter().rev() {
+                            stack.push((&mm.value, pointer_push(&ptr, &mm.key.text), depth + 1));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    out.sort_by_key(|e| e.node.span);
+    out
+}
