@@ -153,6 +153,8 @@ pub struct Context<'a> {
     pub root: Option<&'a Node>,
     /// The typed model; `None` when the root is not an object.
     pub model: Option<&'a Definition<'a>>,
+    /// Scopes, transition graphs and graph queries, built once from the model; `None` when `model` is.
+    pub semantic: Option<&'a crate::semantic::Semantic<'a>>,
 }
 
 /// A lint rule.
