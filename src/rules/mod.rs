@@ -189,6 +189,7 @@ pub mod invalid_field_value;
 pub mod invalid_json;
 pub mod invalid_jsonata;
 pub mod invalid_state_name;
+pub mod invalid_states_reference;
 pub mod invalid_yaml;
 pub mod jsonata_not_enclosed;
 pub mod jsonata_sites;
@@ -211,6 +212,7 @@ pub static RULES: &[&dyn Rule] = &[
     &wrong_query_language_field::WrongQueryLanguageField,
     &invalid_jsonata::InvalidJsonata,
     &jsonata_not_enclosed::JsonataNotEnclosed,
+    &invalid_states_reference::InvalidStatesReference,
 ];
 
 /// Finds a rule by name or code (case-insensitive for codes).
