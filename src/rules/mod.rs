@@ -190,6 +190,7 @@ pub mod invalid_json;
 pub mod invalid_jsonata;
 pub mod invalid_state_name;
 pub mod invalid_states_reference;
+pub mod invalid_variable_name;
 pub mod invalid_yaml;
 pub mod jsonata_not_enclosed;
 pub mod jsonata_sites;
@@ -213,6 +214,7 @@ pub static RULES: &[&dyn Rule] = &[
     &invalid_jsonata::InvalidJsonata,
     &jsonata_not_enclosed::JsonataNotEnclosed,
     &invalid_states_reference::InvalidStatesReference,
+    &invalid_variable_name::InvalidVariableName,
 ];
 
 /// Finds a rule by name or code (case-insensitive for codes).
