@@ -103,6 +103,8 @@ pub const BUILTIN_FUNCTIONS: &[&str] = &[
     "hash",
     "uuid",
     "parse",
+    // Used by LocalStack's AWS-validated JSONata snapshot tests (`math_random_seeded_jsonata`).
+    "randomSeeded",
 ];
 
 /// JSONata functions Step Functions rejects.

@@ -195,7 +195,10 @@ pub mod invalid_yaml;
 pub mod jsonata_not_enclosed;
 pub mod jsonata_sites;
 pub mod missing_field;
+pub mod undefined_variable;
 pub mod unknown_field;
+pub mod unused_variable;
+pub mod variables;
 pub mod wrong_query_language_field;
 
 /// Every rule, in code order. The one place a new rule is registered.
@@ -215,6 +218,8 @@ pub static RULES: &[&dyn Rule] = &[
     &jsonata_not_enclosed::JsonataNotEnclosed,
     &invalid_states_reference::InvalidStatesReference,
     &invalid_variable_name::InvalidVariableName,
+    &undefined_variable::UndefinedVariable,
+    &unused_variable::UnusedVariable,
 ];
 
 /// Finds a rule by name or code (case-insensitive for codes).
