@@ -262,8 +262,25 @@ mod tests {
     #[test]
     fn locals_and_intrinsics() {
         let text = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Parameters":{"v.$":"States.Format('{}', $missing)"},"Next":"B"},"B":{"Type":"Pass","QueryLanguage":"JSONata","Output":"{% ($l := 1; $map([1], function($v) { $v + $l })) %}","End":true}}}"#;
+        // No variable is assigned anywhere: a warning suggesting the input path `$.missing`.
         assert_eq!(
             findings(text),
+            vec![("$missing".to_string(), Severity::Warning)]
+        );
+        let d: Vec<_> = crate::lint::lint_source("t", text, SourceKind::Json)
+            .into_iter()
+            .filter(|d| d.rule.code == super::META.code)
+            .collect();
+        let fix = d[0].fix.as_ref().expect("fix");
+        assert_eq!(fix.edits[0].replacement, ".");
+        assert_eq!(text[..fix.edits[0].span.start()].chars().last(), Some('$'));
+        // With a variable assigned somewhere, the same read is an error.
+        let text = text.replace(
+            r#""Type":"Pass","Parameters""#,
+            r#""Type":"Pass","Assign":{"other":1},"Parameters""#,
+        );
+        assert_eq!(
+            findings(&text),
             vec![("$missing".to_string(), Severity::Error)]
         );
     }
