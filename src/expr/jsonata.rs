@@ -519,7 +519,11 @@ fn error_code(message: &str) -> Option<String> {
 fn humanize(message: &str) -> String {
     let m = message.trim_start_matches("Parse error: ");
     let m = match error_code(m) {
-        Some(c) => m[c.len()..].trim_start_matches(':').trim_start(),
+        Some(c) => m
+            .get(c.len()..)
+            .unwrap_or(m)
+            .trim_start_matches(':')
+            .trim_start(),
         None => m,
     };
     let mut s = m.to_string();
@@ -690,7 +694,7 @@ fn locate(
             format!("unexpected `{text}`")
         }
         Some("S0202") => match message.find(", got ") {
-            Some(k) => format!("{}, found `{text}`", &message[..k]),
+            Some(k) => format!("{}, found `{text}`", message.get(..k).unwrap_or("")),
             None => message,
         },
         _ => message,

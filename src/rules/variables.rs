@@ -339,8 +339,13 @@ pub fn analyze<'m>(ctx: &Context<'m>) -> Option<Analysis<'m>> {
             continue;
         };
         let mut queue: VecDeque<StateId> = VecDeque::new();
-        must_in[start.index()] = Some(entry.0.clone());
-        may_in[start.index()] = Some(entry.1.clone());
+        if let (Some(m), Some(y)) = (
+            must_in.get_mut(start.index()),
+            may_in.get_mut(start.index()),
+        ) {
+            *m = Some(entry.0.clone());
+            *y = Some(entry.1.clone());
+        }
         queue.push_back(start);
         let mut steps = 0usize;
         let limit = 64 * (sc.states.len() + 1) * (assignments.len() + 1);
@@ -371,7 +376,11 @@ pub fn analyze<'m>(ctx: &Context<'m>) -> Option<Analysis<'m>> {
                 }
                 // The start state is also entered from the scope's entry.
                 let mut changed = false;
-                let m_slot = &mut must_in[to.index()];
+                let (Some(m_slot), Some(y_slot)) =
+                    (must_in.get_mut(to.index()), may_in.get_mut(to.index()))
+                else {
+                    continue;
+                };
                 let new_m = match m_slot.take() {
                     None => {
                         changed = true;
@@ -386,7 +395,6 @@ pub fn analyze<'m>(ctx: &Context<'m>) -> Option<Analysis<'m>> {
                     }
                 };
                 *m_slot = Some(new_m);
-                let y_slot = &mut may_in[to.index()];
                 let new_y = match y_slot.take() {
                     None => {
                         changed = true;
