@@ -63,7 +63,7 @@ pub fn jsonata_strings<'m>(model: &'m Definition<'_>) -> Vec<ExprString<'m>> {
                             pointer: ptr,
                             field: fs.name,
                             owner: site.kind,
-                            owner_describe: site.describe.clone(),
+                            owner_describe: site.describe.to_string(),
                             state: site.state,
                         });
                     }

@@ -184,22 +184,36 @@ macro_rules! parser_rule {
 pub mod duplicate_key;
 pub mod duplicate_state_name;
 pub mod exclusive_fields;
+pub mod integrations;
 pub mod invalid_field_type;
 pub mod invalid_field_value;
 pub mod invalid_json;
 pub mod invalid_jsonata;
+pub mod invalid_resource;
 pub mod invalid_state_name;
 pub mod invalid_states_reference;
 pub mod invalid_variable_name;
 pub mod invalid_yaml;
 pub mod jsonata_not_enclosed;
 pub mod jsonata_sites;
+pub mod lambda_retry_missing;
 pub mod missing_field;
+pub mod task_token_not_passed;
 pub mod undefined_variable;
 pub mod unknown_field;
+pub mod unsupported_integration_pattern;
 pub mod unused_variable;
 pub mod variables;
 pub mod wrong_query_language_field;
+
+pub mod conflicting_payload_keys;
+pub mod invalid_context_path;
+pub mod invalid_intrinsic;
+pub mod invalid_path;
+pub mod missing_dollar_suffix;
+pub mod missing_path_suffix;
+pub(crate) mod path_sites;
+pub mod static_pass_result;
 
 /// Every rule, in code order. The one place a new rule is registered.
 pub static RULES: &[&dyn Rule] = &[
@@ -214,6 +228,17 @@ pub static RULES: &[&dyn Rule] = &[
     &invalid_state_name::InvalidStateName,
     &duplicate_state_name::DuplicateStateName,
     &wrong_query_language_field::WrongQueryLanguageField,
+    &invalid_path::InvalidPath,
+    &invalid_intrinsic::InvalidIntrinsic,
+    &invalid_context_path::InvalidContextPath,
+    &missing_dollar_suffix::MissingDollarSuffix,
+    &missing_path_suffix::MissingPathSuffix,
+    &static_pass_result::StaticPassResult,
+    &conflicting_payload_keys::ConflictingPayloadKeys,
+    &invalid_resource::InvalidResource,
+    &unsupported_integration_pattern::UnsupportedIntegrationPattern,
+    &task_token_not_passed::TaskTokenNotPassed,
+    &lambda_retry_missing::LambdaRetryMissing,
     &invalid_jsonata::InvalidJsonata,
     &jsonata_not_enclosed::JsonataNotEnclosed,
     &invalid_states_reference::InvalidStatesReference,
