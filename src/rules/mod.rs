@@ -181,6 +181,7 @@ macro_rules! parser_rule {
     };
 }
 
+pub mod choice_without_default;
 pub mod duplicate_key;
 pub mod duplicate_state_name;
 pub mod exclusive_fields;
@@ -190,7 +191,12 @@ pub mod invalid_json;
 pub mod invalid_state_name;
 pub mod invalid_yaml;
 pub mod missing_field;
+pub mod no_path_to_end;
+pub mod no_terminal_state;
+pub mod transition_out_of_scope;
 pub mod unknown_field;
+pub mod unknown_transition_target;
+pub mod unreachable_state;
 pub mod wrong_query_language_field;
 
 /// Every rule, in code order. The one place a new rule is registered.
@@ -206,6 +212,12 @@ pub static RULES: &[&dyn Rule] = &[
     &invalid_state_name::InvalidStateName,
     &duplicate_state_name::DuplicateStateName,
     &wrong_query_language_field::WrongQueryLanguageField,
+    &unknown_transition_target::UnknownTransitionTarget,
+    &transition_out_of_scope::TransitionOutOfScope,
+    &unreachable_state::UnreachableState,
+    &no_terminal_state::NoTerminalState,
+    &no_path_to_end::NoPathToEnd,
+    &choice_without_default::ChoiceWithoutDefault,
 ];
 
 /// Finds a rule by name or code (case-insensitive for codes).
