@@ -1,6 +1,6 @@
 use crate::diagnostics::{Applicability, Diagnostic, Edit, Fix};
 use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
-use crate::semantic::{Target, Transition};
+use crate::semantic::{ScopeInfo, Target, Transition};
 
 declare_rule! {
     /// ## What it does
@@ -48,6 +48,7 @@ impl Rule for UnknownTransitionTarget {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(sem) = ctx.semantic else { return };
+        let mut budget = SUGGESTION_BUDGET;
         for t in sem.transitions() {
             if t.target != Target::NotFound {
                 continue;
@@ -81,14 +82,14 @@ impl Rule for UnknownTransitionTarget {
                     sem.describe_scope(t.scope)
                 ))
                 .pointer(t.pointer());
-            match did_you_mean(t.name, scope.state_names()) {
+            match suggest(&mut budget, t.name, scope) {
                 Some(s) => {
                     d = d
                         .help(format!("did you mean `{s}`?"))
                         .fix(retarget(ctx.text, t, s));
                 }
                 None => {
-                    d = d.help(state_list_help(scope.state_names().collect()));
+                    d = d.help(state_list_help(scope));
                 }
             }
             out.push(d);
@@ -96,14 +97,37 @@ impl Rule for UnknownTransitionTarget {
     }
 }
 
+/// How many name comparisons did-you-mean suggestions may cost per document: suggestions are cheap in real
+/// definitions, but a generated one with thousands of broken transitions must not take quadratic time.
+pub(crate) const SUGGESTION_BUDGET: usize = 100_000;
+
+/// The state of `scope` whose name is closest to `name`, while the comparison budget lasts.
+pub(crate) fn suggest<'s>(
+    budget: &mut usize,
+    name: &str,
+    scope: &'s ScopeInfo<'_>,
+) -> Option<&'s str> {
+    let cost = scope.states.len();
+    if cost > *budget || name.chars().count() > 200 {
+        return None;
+    }
+    *budget -= cost;
+    did_you_mean(name, scope.state_names())
+}
+
 /// "name one of the states of this scope: `A`, `B`, `C`, or add a state named ..." (at most 8 names).
-fn state_list_help(names: Vec<&str>) -> String {
-    if names.is_empty() {
+fn state_list_help(scope: &ScopeInfo<'_>) -> String {
+    let total = scope.states.len();
+    if total == 0 {
         return "add the state to this `States` object".to_string();
     }
-    let shown: Vec<String> = names.iter().take(8).map(|n| format!("`{n}`")).collect();
-    let more = if names.len() > shown.len() {
-        format!(" (and {} more)", names.len() - shown.len())
+    let shown: Vec<String> = scope
+        .state_names()
+        .take(8)
+        .map(|n| format!("`{n}`"))
+        .collect();
+    let more = if total > shown.len() {
+        format!(" (and {} more)", total - shown.len())
     } else {
         String::new()
     };
@@ -194,6 +218,27 @@ mod tests {
         let text = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","Next":"${Next}","Branches":[
             {"StartAt":"B","States":{"B":{"Type":"Pass","Next":"P"}}}]}}}"#;
         assert!(findings(text, SourceKind::Json).is_empty());
+    }
+
+    #[test]
+    fn suggestions_stop_when_the_budget_is_spent() {
+        // 2,000 broken transitions in a 2,000-state scope: suggesting for all would cost 4,000,000 comparisons.
+        let n = 2000;
+        let states: Vec<String> = (0..n)
+            .map(|i| format!(r#""State {i}":{{"Type":"Pass","Next":"State {i}x"}}"#))
+            .collect();
+        let text = format!(
+            r#"{{"StartAt":"State 0","States":{{{}}}}}"#,
+            states.join(",")
+        );
+        let d = findings(&text, SourceKind::Json);
+        assert_eq!(d.len(), n);
+        let fixes = d.iter().filter(|d| d.fix.is_some()).count();
+        assert!(
+            fixes > 0 && fixes <= super::SUGGESTION_BUDGET / n,
+            "{fixes}"
+        );
+        assert!(d.iter().all(|d| d.help.is_some()));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 use crate::diagnostics::Diagnostic;
-use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
+use crate::rules::unknown_transition_target::{suggest, SUGGESTION_BUDGET};
+use crate::rules::{Context, Rule, RuleMeta};
 use crate::semantic::{Semantic, StateId, Target, Transition};
 use std::collections::HashMap;
 
@@ -47,6 +48,7 @@ impl Rule for UnreachableState {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(sem) = ctx.semantic else { return };
+        let mut budget = SUGGESTION_BUDGET;
         for scope in sem.scopes() {
             if scope.start_state().is_none()
                 || scope.states.iter().all(|s| sem.is_reachable(*s))
@@ -68,7 +70,7 @@ impl Rule for UnreachableState {
                     continue;
                 }
                 let hint = match t.target {
-                    Target::NotFound => did_you_mean(t.name, scope.state_names())
+                    Target::NotFound => suggest(&mut budget, t.name, scope)
                         .and_then(|s| scope.resolve(s))
                         .map(|s| (s, Hint::Typo(t))),
                     Target::OtherScope(target) => sem

@@ -312,3 +312,36 @@ fn foreign_ids_do_not_panic() {
     assert!(sem.scope(ScopeId(7)).is_none());
     assert!(sem.reachable_states(ScopeId(7)).is_empty());
 }
+
+#[test]
+fn deep_nesting_resolves_out_of_scope_targets() {
+    // 45 Parallel states nested in each other (about 230 JSON levels); the innermost state names the top-level `Done`.
+    let depth = 45;
+    let mut inner =
+        String::from(r#"{"StartAt":"Leaf","States":{"Leaf":{"Type":"Pass","Next":"Done"}}}"#);
+    for i in (0..depth).rev() {
+        inner = format!(
+            r#"{{"StartAt":"P{i}","States":{{"P{i}":{{"Type":"Parallel","End":true,"Branches":[{inner}]}}}}}}"#
+        );
+    }
+    let text = format!(
+        r#"{{"StartAt":"Top","States":{{"Top":{{"Type":"Parallel","Next":"Done","Branches":[{inner}]}},"Done":{{"Type":"Succeed"}}}}}}"#
+    );
+    let root = parse(&text);
+    let def = build(&root);
+    let sem = Semantic::build(&def);
+    let leaf = id(&sem, "Leaf");
+    let done = id(&sem, "Done");
+    let t = sem.successors(leaf).next().expect("a transition");
+    assert_eq!(t.target, Target::OtherScope(done));
+    let leaf_scope = sem.state(leaf).map(|s| s.scope).expect("scope");
+    assert!(sem.scope_within(leaf_scope, ScopeId::MACHINE));
+    assert_eq!(
+        sem.ancestor_in(leaf, ScopeId::MACHINE),
+        Some(id(&sem, "Top"))
+    );
+    assert_eq!(sem.ancestor_in(done, leaf_scope), None);
+    assert_eq!(sem.scopes().len(), depth + 2);
+    // Find references of Done: the top-level Parallel's Next and the leaf's out-of-scope Next.
+    assert_eq!(sem.predecessors(done).count(), 2);
+}
