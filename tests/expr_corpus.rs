@@ -3,7 +3,6 @@
 
 mod support;
 
-use aslint::expr::intrinsic;
 use aslint::expr::jsonpath::Path;
 use aslint::expr::{classify, TemplateExpr};
 use serde_json::Value;
@@ -56,18 +55,12 @@ fn walk(v: &Value, w: &Where<'_>, t: &mut Tally, depth: usize) {
                     if !jsonata && !skip_string(s) {
                         if k.ends_with(".$") {
                             t.templates += 1;
-                            match classify(s) {
-                                TemplateExpr::Invalid(e) => {
-                                    t.problems.push(format!("{file}#{here}: {s:?}: {e}"))
-                                }
-                                TemplateExpr::Intrinsic(c) => {
-                                    t.intrinsics += 1;
-                                    for i in intrinsic::check(&c) {
-                                        t.problems
-                                            .push(format!("{file}#{here}: {s:?}: {}", i.message));
-                                    }
-                                }
-                                _ => {}
+                            if matches!(classify(s), TemplateExpr::Intrinsic(_)) {
+                                t.intrinsics += 1;
+                            }
+                            for i in aslint::expr::check_expression(s) {
+                                t.problems
+                                    .push(format!("{file}#{here}: {s:?}: {}", i.message));
                             }
                         } else if w.in_payload {
                         } else if k == "ErrorPath" || k == "CausePath" {
@@ -159,4 +152,83 @@ fn valid_corpus_expressions_parse() {
         "{} false positives",
         t.problems.len()
     );
+}
+
+/// Expressions the labelled-invalid corpus files are invalid for: the expression layer must flag each one.
+#[test]
+fn known_invalid_expressions_are_flagged() {
+    let Some(shared) = support::shared_dir("known_invalid_expressions_are_flagged") else {
+        return;
+    };
+    let dir = shared.join("corpus/known-invalid");
+    // (file, JSON pointer of the expression, how it is checked)
+    let cases: &[(&str, &str, &str)] = &[
+        (
+            "asl-validator/src____tests____definitions__invalid-json-path.json",
+            "ResultPath",
+            "path",
+        ),
+        (
+            "asl-validator/src____tests____definitions__invalid-payload-template.asl.json",
+            "lorem.$",
+            "expr",
+        ),
+        (
+            "asl-validator/src____tests____definitions__invalid-choice-state-variable.json",
+            "Variable",
+            "path",
+        ),
+        ("statelint/test__parameter-path-problems.json", "bad2.$", "expr"),
+        ("statelint/test__parameter-path-problems.json", "bad5.$", "expr"),
+        (
+            "localstack/tests__aws__services__stepfunctions__templates__scenarios__statemachines__escape_sequences_illegal_intrinsic_function.json5",
+            "parsed.$",
+            "expr",
+        ),
+        (
+            "localstack/tests__aws__services__stepfunctions__templates__scenarios__statemachines__escape_sequences_illegal_intrinsic_function_2.json5",
+            "parsed.$",
+            "expr",
+        ),
+    ];
+    let mut flagged = 0;
+    for (file, key, how) in cases {
+        let path = dir.join(file);
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let v: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let mut found = Vec::new();
+        find_key(&v, key, &mut found, 0);
+        assert!(!found.is_empty(), "{file}: no `{key}` string found");
+        for s in found {
+            let bad = match *how {
+                "path" => Path::parse(&s).is_err(),
+                _ => !aslint::expr::check_expression(&s).is_empty(),
+            };
+            assert!(bad, "{file}: `{key}`: {s:?} was not flagged");
+            flagged += 1;
+        }
+    }
+    println!("known-invalid: {flagged} invalid expressions flagged");
+}
+
+fn find_key(v: &Value, key: &str, out: &mut Vec<String>, depth: usize) {
+    if depth > 200 {
+        return;
+    }
+    match v {
+        Value::Object(o) => {
+            for (k, x) in o {
+                if k == key {
+                    if let Value::String(s) = x {
+                        out.push(s.clone());
+                    }
+                }
+                find_key(x, key, out, depth + 1);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|x| find_key(x, key, out, depth + 1)),
+        _ => {}
+    }
 }

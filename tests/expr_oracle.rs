@@ -119,17 +119,7 @@ fn compare_output(v: &Value, data: &Value) -> Outcome {
 /// Runs the Pass chain; `Err("error\0cause")` on a failure.
 fn simulate(v: &Value, def: &Value, states: &Map<String, Value>) -> Result<Value, String> {
     let input = v["input"].clone();
-    let mut context = v
-        .get("context")
-        .cloned()
-        .unwrap_or_else(|| Value::Object(Map::new()));
-    if let Some(exec) = context.get_mut("Execution").and_then(Value::as_object_mut) {
-        exec.insert("Input".into(), input.clone());
-    } else if let Some(c) = context.as_object_mut() {
-        let mut exec = Map::new();
-        exec.insert("Input".into(), input.clone());
-        c.insert("Execution".into(), Value::Object(exec));
-    }
+    let mut context = base_context(v);
     let mut rng = SplitMix64(7);
     let mut cur_name = def["StartAt"].as_str().unwrap_or("").to_string();
     let mut data = input;
@@ -137,47 +127,7 @@ fn simulate(v: &Value, def: &Value, states: &Map<String, Value>) -> Result<Value
         let Some(state) = states.get(&cur_name) else {
             return Err(format!("no state {cur_name}"));
         };
-        if let Some(c) = context.as_object_mut() {
-            let mut st = Map::new();
-            st.insert("Name".into(), Value::String(cur_name.clone()));
-            st.insert(
-                "EnteredTime".into(),
-                Value::String("2025-01-01T00:00:00.000Z".into()),
-            );
-            c.insert("State".into(), Value::Object(st));
-        }
-        let effective = apply_path(&data, state.get("InputPath"), Some(&context))?;
-        let result = if let Some(params) = state.get("Parameters") {
-            let env = Env {
-                input: &effective,
-                context: Some(&context),
-                variables: None,
-            };
-            match Template::compile(params).eval(&env, &mut rng) {
-                Ok(r) => r,
-                Err(e) => return Err(format!("{}\u{0}{}", e.error, e.cause)),
-            }
-        } else if let Some(r) = state.get("Result") {
-            r.clone()
-        } else {
-            effective
-        };
-        let mut out = data;
-        match state.get("ResultPath") {
-            Some(Value::Null) => {}
-            None => out = result,
-            Some(Value::String(rp)) => {
-                let p = match Path::parse(rp) {
-                    Ok(p) => p,
-                    Err(e) => return Err(format!("ResultPath: {e}")),
-                };
-                if let Err(e) = set(&mut out, &p, result) {
-                    return Err(format!("ResultPath: {}", e.message));
-                }
-            }
-            Some(other) => return Err(format!("ResultPath {other}")),
-        }
-        data = apply_path(&out, state.get("OutputPath"), Some(&context))?;
+        data = run_pass(state, &cur_name, data, &mut context, &mut rng)?;
         if state.get("End") == Some(&Value::Bool(true)) {
             break;
         }
@@ -187,6 +137,70 @@ fn simulate(v: &Value, def: &Value, states: &Map<String, Value>) -> Result<Value
         }
     }
     Ok(data)
+}
+
+/// The vector's context object with `Execution.Input` filled in.
+fn base_context(v: &Value) -> Value {
+    let input = v["input"].clone();
+    let mut context = v
+        .get("context")
+        .cloned()
+        .unwrap_or_else(|| Value::Object(Map::new()));
+    if let Some(exec) = context.get_mut("Execution").and_then(Value::as_object_mut) {
+        exec.insert("Input".into(), input);
+    } else if let Some(c) = context.as_object_mut() {
+        let mut exec = Map::new();
+        exec.insert("Input".into(), input);
+        c.insert("Execution".into(), Value::Object(exec));
+    }
+    context
+}
+
+/// One Pass state: InputPath → Parameters (or Result) → ResultPath → OutputPath. `Err("error\0cause")`.
+fn run_pass(
+    state: &Value,
+    name: &str,
+    data: Value,
+    context: &mut Value,
+    rng: &mut SplitMix64,
+) -> Result<Value, String> {
+    if let Some(c) = context.as_object_mut() {
+        let mut st = Map::new();
+        st.insert("Name".into(), Value::String(name.to_string()));
+        st.insert(
+            "EnteredTime".into(),
+            Value::String("2025-01-01T00:00:00.000Z".into()),
+        );
+        c.insert("State".into(), Value::Object(st));
+    }
+    let context = &*context;
+    let effective = apply_path(&data, state.get("InputPath"), Some(context))?;
+    let result = if let Some(params) = state.get("Parameters") {
+        let env = Env {
+            input: &effective,
+            context: Some(context),
+            variables: None,
+        };
+        match Template::compile(params).eval(&env, rng) {
+            Ok(r) => r,
+            Err(e) => return Err(format!("{}\u{0}{}", e.error, e.cause)),
+        }
+    } else if let Some(r) = state.get("Result") {
+        r.clone()
+    } else {
+        effective
+    };
+    let mut out = data;
+    match state.get("ResultPath") {
+        Some(Value::Null) => {}
+        None => out = result,
+        Some(Value::String(rp)) => {
+            let p = Path::parse(rp).map_err(|e| format!("ResultPath: {e}"))?;
+            set(&mut out, &p, result).map_err(|e| format!("ResultPath: {}", e.message))?;
+        }
+        Some(other) => return Err(format!("ResultPath {other}")),
+    }
+    apply_path(&out, state.get("OutputPath"), Some(context))
 }
 
 /// Rule 4: a placeholder token matches any text within a string; an expected string that is one token matches any
@@ -392,4 +406,214 @@ fn pass_only_vectors_of_other_areas() {
         "only {pass} Pass-only vectors passed (minimum 28)"
     );
     assert!(fail.is_empty(), "{} vectors failed", fail.len());
+}
+
+/// Every JSONPath Pass state recorded anywhere (machines with Tasks, Choice, Map, Parallel too): run the state on
+/// its recorded input and compare with its recorded output.
+#[test]
+fn recorded_pass_states() {
+    let Some(shared) = support::shared_dir("recorded_pass_states") else {
+        return;
+    };
+    let root = shared.join("oracle/vectors");
+    let mut areas: Vec<_> = std::fs::read_dir(&root)
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    areas.sort();
+    let (mut pass, mut skipped, mut fail) = (0usize, 0usize, Vec::new());
+    for area in areas {
+        let mut files: Vec<_> = std::fs::read_dir(&area)
+            .map(|rd| rd.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        for f in files {
+            let Some(v) = read_json(&f) else { continue };
+            let Some(recorded) = v["expected"]["states"].as_array() else {
+                continue;
+            };
+            let mut defs = Map::new();
+            collect_states(&v["definition"], false, &mut defs, 0);
+            let placeholders = placeholders(&v);
+            let mut context = base_context(&v);
+            let mut rng = SplitMix64(11);
+            for entry in recorded {
+                let name = entry["name"].as_str().unwrap_or("");
+                let (Some(state), Some(input), Some(output)) =
+                    (defs.get(name), entry.get("input"), entry.get("output"))
+                else {
+                    continue;
+                };
+                let text = state.to_string();
+                // Map items, variables and nondeterministic functions need a simulator around the state.
+                if text.contains("$$.Map")
+                    || uses_variable(&text)
+                    || text.contains("\"Assign\"")
+                    || text.contains("States.UUID")
+                    || text.contains("States.MathRandom")
+                    || text.contains("$$.State.EnteredTime")
+                {
+                    skipped += 1;
+                    continue;
+                }
+                match run_pass(state, name, input.clone(), &mut context, &mut rng) {
+                    Ok(out) if matches_expected(output, &out, &placeholders) => pass += 1,
+                    Ok(out) => fail.push(format!(
+                        "{}: state {name}: expected {output}, got {out}",
+                        f.display()
+                    )),
+                    Err(e) => fail.push(format!("{}: state {name}: {e}", f.display())),
+                }
+            }
+        }
+    }
+    for f in &fail {
+        eprintln!("FAIL {f}");
+    }
+    println!(
+        "recorded Pass states: {pass} passed, {} failed, {skipped} skipped (Map items, variables, random)",
+        fail.len()
+    );
+    assert!(
+        pass >= 270,
+        "only {pass} recorded Pass states passed (minimum 270)"
+    );
+    assert!(
+        fail.is_empty(),
+        "{} recorded Pass states differ",
+        fail.len()
+    );
+}
+
+/// True when the text holds a `$name` variable reference (its value comes from earlier states).
+fn uses_variable(text: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"(^|[^$A-Za-z0-9_])\$[A-Za-z_]").unwrap_or_else(|e| panic!("{e}"))
+    })
+    .is_match(text)
+}
+
+/// JSONPath Pass states by name, from every nesting level (names are unique in a machine).
+fn collect_states(def: &Value, jsonata: bool, out: &mut Map<String, Value>, depth: usize) {
+    collect_typed(def, "Pass", jsonata, out, depth)
+}
+
+/// JSONPath states of type `ty` by name, from every nesting level.
+fn collect_typed(def: &Value, ty: &str, jsonata: bool, out: &mut Map<String, Value>, depth: usize) {
+    if depth > 50 {
+        return;
+    }
+    let jsonata = jsonata || def.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
+    let Some(states) = def.get("States").and_then(Value::as_object) else {
+        return;
+    };
+    for (name, s) in states {
+        let own = jsonata || s.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
+        if s["Type"] == ty && !own {
+            out.insert(name.clone(), s.clone());
+        }
+        for key in ["Iterator", "ItemProcessor"] {
+            if let Some(inner) = s.get(key) {
+                collect_typed(inner, ty, own, out, depth + 1);
+            }
+        }
+        if let Some(branches) = s.get("Branches").and_then(Value::as_array) {
+            for b in branches {
+                collect_typed(b, ty, own, out, depth + 1);
+            }
+        }
+    }
+}
+
+/// Task states that ran once with a mocked result: ResultSelector → ResultPath → OutputPath on the recorded input
+/// must give the recorded output.
+#[test]
+fn recorded_task_result_processing() {
+    let Some(shared) = support::shared_dir("recorded_task_result_processing") else {
+        return;
+    };
+    let root = shared.join("oracle/vectors");
+    let mut areas: Vec<_> = std::fs::read_dir(&root)
+        .map(|rd| rd.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    areas.sort();
+    let (mut pass, mut fail) = (0usize, Vec::new());
+    for area in areas {
+        let mut files: Vec<_> = std::fs::read_dir(&area)
+            .map(|rd| rd.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        for f in files {
+            let Some(v) = read_json(&f) else { continue };
+            let Some(recorded) = v["expected"]["states"].as_array() else {
+                continue;
+            };
+            let mut defs = Map::new();
+            collect_typed(&v["definition"], "Task", false, &mut defs, 0);
+            let placeholders = placeholders(&v);
+            let context = base_context(&v);
+            let mut rng = SplitMix64(13);
+            for entry in recorded {
+                let name = entry["name"].as_str().unwrap_or("");
+                let once = recorded.iter().filter(|e| e["name"] == name).count() == 1;
+                let mock = &v["mocks"][name];
+                let single = mock.as_object().is_some_and(|m| m.len() == 1);
+                let (Some(state), Some(input), Some(output), Some(ret)) = (
+                    defs.get(name),
+                    entry.get("input"),
+                    entry.get("output"),
+                    mock["0"].get("Return"),
+                ) else {
+                    continue;
+                };
+                let text = state.to_string();
+                if !once || !single || uses_variable(&text) || text.contains("$$.Map") {
+                    continue;
+                }
+                let outcome = (|| -> Result<Value, String> {
+                    let result = match state.get("ResultSelector") {
+                        Some(sel) => {
+                            let env = Env {
+                                input: ret,
+                                context: Some(&context),
+                                variables: None,
+                            };
+                            Template::compile(sel)
+                                .eval(&env, &mut rng)
+                                .map_err(|e| e.to_string())?
+                        }
+                        None => ret.clone(),
+                    };
+                    let mut out = input.clone();
+                    match state.get("ResultPath") {
+                        Some(Value::Null) => {}
+                        None => out = result,
+                        Some(Value::String(rp)) => {
+                            let p = Path::parse(rp).map_err(|e| e.to_string())?;
+                            set(&mut out, &p, result).map_err(|e| e.message)?;
+                        }
+                        Some(other) => return Err(format!("ResultPath {other}")),
+                    }
+                    apply_path(&out, state.get("OutputPath"), Some(&context))
+                })();
+                match outcome {
+                    Ok(out) if matches_expected(output, &out, &placeholders) => pass += 1,
+                    Ok(out) => fail.push(format!(
+                        "{}: state {name}: expected {output}, got {out}",
+                        f.display()
+                    )),
+                    Err(e) => fail.push(format!("{}: state {name}: {e}", f.display())),
+                }
+            }
+        }
+    }
+    for f in &fail {
+        eprintln!("FAIL {f}");
+    }
+    println!(
+        "recorded Task result processing: {pass} passed, {} failed",
+        fail.len()
+    );
+    assert!(pass >= 81, "only {pass} Task states passed (minimum 81)");
+    assert!(fail.is_empty(), "{} Task states differ", fail.len());
 }

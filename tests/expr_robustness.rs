@@ -119,6 +119,13 @@ fn pathological_inputs_are_bounded() {
     assert!(Path::parse(&deep_brackets).is_err());
     let deep_filters = "$".to_string() + &"[?(@".repeat(50_000);
     assert!(Path::parse(&deep_filters).is_err());
+    // Long `&&`/`||` chains would build a tree as deep as the chain: capped.
+    let long_and = format!("$[?(@.a{})]", " && @.a".repeat(100_000));
+    assert!(Path::parse(&long_and).is_err());
+    let long_or = format!("$[?(@.a{})]", " || (@.a)".repeat(100_000));
+    assert!(Path::parse(&long_or).is_err());
+    let ok_chain = format!("$[?(@.a{})]", " && @.a".repeat(63));
+    assert!(Path::parse(&ok_chain).is_ok());
     let deep_calls = "States.Array(".repeat(100_000);
     assert!(intrinsic::parse_call(&deep_calls).is_err());
     let long_path = "$".to_string() + &".a".repeat(100_000);

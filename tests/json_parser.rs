@@ -145,6 +145,19 @@ proptest! {
         parse_checked(&s);
     }
 
+    /// Linear time: a short pattern repeated into a 60 KB document parses about as fast as any 60 KB document.
+    #[test]
+    fn repeated_patterns_parse_quickly(pattern in r#"[\[\]{}"',:a1\\/*\n .e-]{1,6}"#) {
+        let text = pattern.repeat(60_000 / pattern.len());
+        for json5 in [false, true] {
+            let start = Instant::now();
+            let out = parse_json(&text, json5);
+            prop_assert!(start.elapsed() < Duration::from_millis(1500), "{:?} took {:?}", pattern, start.elapsed());
+            // Both caps: 200 syntax errors and 200 duplicate keys.
+            prop_assert!(out.diagnostics.len() <= 400, "{} diagnostics", out.diagnostics.len());
+        }
+    }
+
     #[test]
     fn truncations_never_panic(cut in 0..SAMPLE.len()) {
         let mut cut = cut;

@@ -539,3 +539,95 @@ fn choice_operators_are_complete() {
         assert!(top.contains_key(key), "top-level Choice rule lacks {key}");
     }
 }
+
+/// The tree as JSON for the schema, with YAML tags (CloudFormation `!GetAtt` ...) standing as a `${...}`
+/// placeholder: both are unknown values the schema accepts for any field.
+fn tree_to_json(node: &aslint::syntax::Node) -> Value {
+    use aslint::syntax::Value as V;
+    match &node.value {
+        V::Tagged { tag, .. } => Value::String(format!("${{{tag}}}")),
+        V::Array(items) => Value::Array(items.iter().map(tree_to_json).collect()),
+        V::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|m| (m.key.text.clone(), tree_to_json(&m.value)))
+                .collect(),
+        ),
+        _ => node.to_json(),
+    }
+}
+
+/// Schema-category rules whose invalid fixtures the schema must reject too.
+const SCHEMA_EXPRESSIBLE: &[&str] = &["unknown-field", "invalid-field-type", "exclusive-fields"];
+
+/// Invalid fixtures of those rules that draft-07 cannot reject, with the reason.
+const SCHEMA_CANNOT_EXPRESS: &[(&str, &str)] = &[(
+    "exclusive-fields/invalid-two-comparisons.asl.json",
+    "exactly one comparison operator per Choice rule would need every pair of the ~40 operators listed",
+)];
+
+#[test]
+fn schema_and_linter_agree_on_rule_fixtures() {
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+    let mut checked = 0;
+    let mut disagreements = Vec::new();
+    for dir in subdirs(&base) {
+        let rule = dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect();
+        files.sort();
+        for file in files {
+            let name = file
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or("")
+                .to_string();
+            let valid = name.starts_with("valid");
+            if !valid && !SCHEMA_EXPRESSIBLE.contains(&rule.as_str()) {
+                continue;
+            }
+            let rel = format!("{rule}/{name}");
+            if SCHEMA_CANNOT_EXPRESS.iter().any(|(f, _)| *f == rel) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).expect("fixture is UTF-8");
+            let parsed = aslint::syntax::parse(&text, SourceKind::from_path(&name));
+            let Some(root) = parsed.root else { continue };
+            if !parsed.diagnostics.is_empty() {
+                continue; // syntax fixtures: the schema sees a different document than the author wrote
+            }
+            let linter_errors =
+                aslint::lint::lint_source(&name, &text, SourceKind::from_path(&name))
+                    .into_iter()
+                    .filter(|d| d.severity == Severity::Error)
+                    .count();
+            let schema_ok = validates(&tree_to_json(&root));
+            checked += 1;
+            match (valid, schema_ok) {
+                (true, Err(e)) => disagreements.push(format!(
+                    "{rule}/{name}: linter finds {linter_errors} errors, schema rejects: {e:?}"
+                )),
+                (false, Ok(())) => {
+                    disagreements.push(format!("{rule}/{name}: linter rejects, schema accepts"))
+                }
+                _ => {}
+            }
+        }
+    }
+    assert!(checked > 20, "only {checked} fixtures checked");
+    assert!(
+        disagreements.is_empty(),
+        "schema and linter disagree:\n{}",
+        disagreements.join("\n")
+    );
+}

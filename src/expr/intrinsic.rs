@@ -799,6 +799,7 @@ fn check_rec(call: &Call, depth: usize, out: &mut Vec<Issue>) {
             }
         }
     }
+    check_literal_values(sig, call, out);
     if sig.name == "States.ArrayRange" {
         if let Some(Arg {
             kind: ArgKind::Number(step),
@@ -828,6 +829,111 @@ fn check_rec(call: &Call, depth: usize, out: &mut Vec<Issue>) {
                 }
             }
         }
+    }
+}
+
+fn lit_num(a: Option<&Arg>) -> Option<(f64, Span)> {
+    match a {
+        Some(Arg {
+            kind: ArgKind::Number(n),
+            span,
+        }) => n.as_f64().map(|x| (x, *span)),
+        _ => None,
+    }
+}
+
+fn lit_str(a: Option<&Arg>) -> Option<(&str, Span)> {
+    match a {
+        Some(Arg {
+            kind: ArgKind::Str(s),
+            span,
+        }) => Some((s.value.as_str(), *span)),
+        _ => None,
+    }
+}
+
+/// Literal values a function is sure to reject at run time.
+fn check_literal_values(sig: &Signature, call: &Call, out: &mut Vec<Issue>) {
+    let arg = |i: usize| call.args.get(i);
+    match sig.name {
+        "States.ArrayGetItem" => {
+            if let Some((x, span)) = lit_num(arg(1)) {
+                if x < 0.0 {
+                    out.push(Issue::new(
+                        IssueKind::ArgValue,
+                        span,
+                        "the index of `States.ArrayGetItem` must not be negative",
+                    ));
+                }
+            }
+        }
+        "States.ArrayPartition" => {
+            if let Some((x, span)) = lit_num(arg(1)) {
+                if x <= 0.0 {
+                    out.push(Issue::new(
+                        IssueKind::ArgValue,
+                        span,
+                        "the chunk size of `States.ArrayPartition` must be greater than 0",
+                    ));
+                }
+            }
+        }
+        "States.MathRandom" => {
+            if let (Some((a, _)), Some((b, span))) = (lit_num(arg(0)), lit_num(arg(1))) {
+                if a >= b {
+                    out.push(
+                        Issue::new(
+                            IssueKind::ArgValue,
+                            span,
+                            "the end of `States.MathRandom` must be greater than its start",
+                        )
+                        .help("the end is exclusive: use an end above the start"),
+                    );
+                }
+            }
+        }
+        "States.StringToJson" => {
+            if let Some((text, span)) = lit_str(arg(0)) {
+                let t = text.trim();
+                if !t.is_empty() && serde_json::from_str::<Value>(t).is_err() {
+                    out.push(Issue::new(
+                        IssueKind::ArgValue,
+                        span,
+                        "the argument of `States.StringToJson` is not valid JSON",
+                    ));
+                }
+            }
+        }
+        "States.Base64Encode" | "States.Base64Decode" | "States.Hash" => {
+            if let Some((text, span)) = lit_str(arg(0)) {
+                if text.chars().count() > MAX_FUNCTION_INPUT_CHARS {
+                    out.push(Issue::new(
+                        IssueKind::ArgValue,
+                        span,
+                        format!(
+                            "the input of `{}` is longer than {MAX_FUNCTION_INPUT_CHARS} characters",
+                            sig.name
+                        ),
+                    ));
+                }
+            }
+            if sig.name == "States.Base64Decode" {
+                if let Some((text, span)) = lit_str(arg(0)) {
+                    use base64::Engine as _;
+                    if base64::engine::general_purpose::STANDARD
+                        .decode(text.as_bytes())
+                        .is_err()
+                    {
+                        out.push(Issue::new(
+                            IssueKind::ArgValue,
+                            span,
+                            "the argument of `States.Base64Decode` is not valid base64",
+                        ));
+                    }
+                }
+            }
+        }
+        _ => {}
     }
 }
 

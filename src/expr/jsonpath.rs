@@ -13,6 +13,8 @@ use std::fmt;
 
 /// Deepest nesting of filters (`[?(...)]` inside `[?(...)]`, parentheses) the parser accepts.
 pub const MAX_FILTER_DEPTH: usize = 32;
+/// Most operands of one `&&` / `||` chain (each adds a level to the expression tree).
+pub const MAX_FILTER_CHAIN: usize = 64;
 
 /// A syntax error in a path or an intrinsic call: where, and what was expected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +99,7 @@ pub enum Selector {
         start: Option<i64>,
         end: Option<i64>,
     },
-    /// `['a','b']`: as the last step, yields one object of the named members that exist.
+    /// `['a','b']`: allowed only as the last step; yields one object of the named members that exist, per match.
     Names(Vec<String>),
     /// `[0,1]`.
     Indexes(Vec<i64>),
@@ -131,6 +133,8 @@ pub enum FilterKind {
     Exists(Operand),
     Compare {
         op: CmpOp,
+        /// Span of the operator (`==`, `in`, ...).
+        op_span: Span,
         lhs: Operand,
         rhs: Operand,
     },
@@ -151,13 +155,19 @@ impl PartialEq for FilterKind {
             (Not(a), Not(b)) => a == b,
             (Exists(a), Exists(b)) => a == b,
             (
-                Compare { op, lhs, rhs },
+                Compare {
+                    op,
+                    op_span,
+                    lhs,
+                    rhs,
+                },
                 Compare {
                     op: o2,
+                    op_span: s2,
                     lhs: l2,
                     rhs: r2,
                 },
-            ) => op == o2 && lhs == l2 && rhs == r2,
+            ) => op == o2 && op_span == s2 && lhs == l2 && rhs == r2,
             (
                 Regex {
                     lhs,
@@ -198,10 +208,21 @@ pub enum CmpOp {
     Size,
     /// Emptiness of the left array or string equals the right boolean.
     Empty,
+    /// `===`: equal and of the same JSON type (no number/string coercion).
+    TypeSafeEq,
+    /// `!==`.
+    TypeSafeNe,
+    /// Left array holds the right value, or left string contains the right string.
+    Contains,
+    /// Left array holds every element of the right array.
+    All,
+    /// Whether the left operand exists equals the right boolean.
+    Exists,
 }
 
 impl CmpOp {
-    /// The word operators (`in`, `nin`, `subsetof`, `anyof`, `noneof`, `size`, `empty`).
+    /// The word operators (`in`, `nin`, `subsetof`, `anyof`, `noneof`, `size`, `empty`, `contains`, `all`,
+    /// `exists`).
     pub fn from_word(w: &str) -> Option<CmpOp> {
         Some(match w {
             "in" => CmpOp::In,
@@ -211,6 +232,9 @@ impl CmpOp {
             "noneof" => CmpOp::NoneOf,
             "size" => CmpOp::Size,
             "empty" => CmpOp::Empty,
+            "contains" => CmpOp::Contains,
+            "all" => CmpOp::All,
+            "exists" => CmpOp::Exists,
             _ => return None,
         })
     }
@@ -221,6 +245,11 @@ impl CmpOp {
             CmpOp::NoneOf => "noneof",
             CmpOp::Size => "size",
             CmpOp::Empty => "empty",
+            CmpOp::TypeSafeEq => "===",
+            CmpOp::TypeSafeNe => "!==",
+            CmpOp::Contains => "contains",
+            CmpOp::All => "all",
+            CmpOp::Exists => "exists",
             CmpOp::Eq => "==",
             CmpOp::Ne => "!=",
             CmpOp::Lt => "<",
@@ -267,7 +296,8 @@ pub enum Query<'v> {
     NotFound,
     /// An indefinite path: every match in document order (possibly none).
     Many(Vec<&'v Value>),
-    /// A definite path ending in a multi-name selector (`['a','b']`): the merged object.
+    /// A path ending in a multi-name selector (`['a','b']`): the merged object (definite path) or the array of
+    /// merged objects (indefinite path).
     Merged(Value),
 }
 
@@ -483,16 +513,36 @@ fn query_segments<'a>(segments: &[Segment], root: &'a Value, env: &Env<'a>) -> Q
         }
         return Query::One(cur);
     }
+    // Jayway: several names as the last step yield one object per match (`[{"a":..,"b":..}, ...]`).
+    let (steps, merge) = match segments.split_last() {
+        Some((
+            Segment {
+                descendant: false,
+                selector: Selector::Names(names),
+                ..
+            },
+            rest,
+        )) => (rest, Some(names)),
+        _ => (segments, None),
+    };
     let mut cur: Vec<&'a Value> = vec![root];
     let mut next: Vec<&'a Value> = Vec::new();
-    for seg in segments {
+    for seg in steps {
         next.clear();
         for v in &cur {
             apply_segment(seg, v, env, &mut next, 0);
         }
         std::mem::swap(&mut cur, &mut next);
     }
-    Query::Many(cur)
+    match merge {
+        Some(names) => Query::Merged(Value::Array(
+            cur.iter()
+                .filter_map(|v| v.as_object())
+                .map(|o| merge_names(o, names))
+                .collect(),
+        )),
+        None => Query::Many(cur),
+    }
 }
 
 fn index(a: &[Value], ix: i64) -> Option<&Value> {
@@ -656,7 +706,7 @@ fn eval_filter<'a>(f: &'a Filter, item: &'a Value, env: &Env<'a>, depth: usize) 
             Some(OpVal::Owned(Value::Array(a))) if is_indefinite_operand(op) => !a.is_empty(),
             Some(_) => true,
         },
-        FilterKind::Compare { op, lhs, rhs } => {
+        FilterKind::Compare { op, lhs, rhs, .. } => {
             let l = operand_value(lhs, item, env);
             let r = operand_value(rhs, item, env);
             compare(*op, l.as_ref().map(OpVal::get), r.as_ref().map(OpVal::get))
@@ -691,18 +741,33 @@ fn num(v: &Value) -> Option<f64> {
 /// Jayway comparison semantics: numbers compare numerically, strings lexically; mismatched types are unequal and
 /// unordered; a missing operand only satisfies `!=` and `nin`.
 fn compare(op: CmpOp, l: Option<&Value>, r: Option<&Value>) -> bool {
+    if op == CmpOp::Exists {
+        return r.and_then(Value::as_bool) == Some(l.is_some());
+    }
     let (Some(l), Some(r)) = (l, r) else {
-        return matches!(op, CmpOp::Ne | CmpOp::Nin);
+        return matches!(op, CmpOp::Ne | CmpOp::Nin | CmpOp::TypeSafeNe);
     };
     match op {
-        CmpOp::Eq => json_eq(l, r),
-        CmpOp::Ne => !json_eq(l, r),
+        CmpOp::Eq => filter_eq(l, r),
+        CmpOp::Ne => !filter_eq(l, r),
+        CmpOp::TypeSafeEq => same_type(l, r) && json_eq(l, r),
+        CmpOp::TypeSafeNe => !(same_type(l, r) && json_eq(l, r)),
+        CmpOp::Exists => false,
+        CmpOp::Contains => match (l, r) {
+            (Value::Array(a), _) => a.iter().any(|x| json_eq(x, r)),
+            (Value::String(a), Value::String(b)) => a.contains(b.as_str()),
+            _ => false,
+        },
+        CmpOp::All => match (l, r) {
+            (Value::Array(a), Value::Array(b)) => b.iter().all(|y| a.iter().any(|x| json_eq(x, y))),
+            _ => false,
+        },
         CmpOp::In => r
             .as_array()
-            .is_some_and(|a| a.iter().any(|x| json_eq(l, x))),
+            .is_some_and(|a| a.iter().any(|x| filter_eq(l, x))),
         CmpOp::Nin => !r
             .as_array()
-            .is_some_and(|a| a.iter().any(|x| json_eq(l, x))),
+            .is_some_and(|a| a.iter().any(|x| filter_eq(l, x))),
         CmpOp::SubsetOf | CmpOp::AnyOf | CmpOp::NoneOf => {
             let (Some(la), Some(ra)) = (l.as_array(), r.as_array()) else {
                 return false;
@@ -746,6 +811,25 @@ fn compare(op: CmpOp, l: Option<&Value>, r: Option<&Value>) -> bool {
                 _ => ord.is_ge(),
             }
         }
+    }
+}
+
+fn same_type(a: &Value, b: &Value) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+/// Jayway's `==`: like [`json_eq`], and a number equals a string that spells the same number (`1 == '1'`); a string
+/// equals a number whose text it is (`'1' == 1`, not `'1.0' == 1`).
+fn filter_eq(l: &Value, r: &Value) -> bool {
+    match (l, r) {
+        (Value::Number(n), Value::String(s)) => {
+            let Ok(x) = s.trim().parse::<f64>() else {
+                return false;
+            };
+            n.as_f64() == Some(x)
+        }
+        (Value::String(s), Value::Number(n)) => *s == n.to_string(),
+        _ => json_eq(l, r),
     }
 }
 
@@ -1295,9 +1379,16 @@ impl<'s> Parser<'s> {
     fn filter_or(&mut self) -> Result<Filter, ParseError> {
         self.enter()?;
         let mut l = self.filter_and()?;
+        let mut count = 1;
         loop {
             self.skip_ws();
             if self.peek() == Some(b'|') && self.peek_at(1) == Some(b'|') {
+                count += 1;
+                if count > MAX_FILTER_CHAIN {
+                    return Err(self.err_here(format!(
+                        "more than {MAX_FILTER_CHAIN} conditions joined by `||`"
+                    )));
+                }
                 self.pos += 2;
                 let r = self.filter_and()?;
                 let span = l.span.cover(r.span);
@@ -1315,9 +1406,16 @@ impl<'s> Parser<'s> {
 
     fn filter_and(&mut self) -> Result<Filter, ParseError> {
         let mut l = self.filter_unary()?;
+        let mut count = 1;
         loop {
             self.skip_ws();
             if self.peek() == Some(b'&') && self.peek_at(1) == Some(b'&') {
+                count += 1;
+                if count > MAX_FILTER_CHAIN {
+                    return Err(self.err_here(format!(
+                        "more than {MAX_FILTER_CHAIN} conditions joined by `&&`"
+                    )));
+                }
                 self.pos += 2;
                 let r = self.filter_unary()?;
                 let span = l.span.cover(r.span);
@@ -1372,6 +1470,12 @@ impl<'s> Parser<'s> {
         self.skip_ws();
         let op_start = self.pos;
         let op = match (self.peek(), self.peek_at(1)) {
+            (Some(b'='), Some(b'=')) if self.peek_at(2) == Some(b'=') => {
+                Some((CmpOp::TypeSafeEq, 3))
+            }
+            (Some(b'!'), Some(b'=')) if self.peek_at(2) == Some(b'=') => {
+                Some((CmpOp::TypeSafeNe, 3))
+            }
             (Some(b'='), Some(b'=')) => Some((CmpOp::Eq, 2)),
             (Some(b'!'), Some(b'=')) => Some((CmpOp::Ne, 2)),
             (Some(b'<'), Some(b'=')) => Some((CmpOp::Le, 2)),
@@ -1479,11 +1583,16 @@ impl<'s> Parser<'s> {
             });
         };
         self.pos += len;
-        let _ = op_start;
+        let op_span = Span::new(op_start, self.pos);
         let rhs = self.operand()?;
         let span = lhs.span().cover(rhs.span());
         Ok(Filter {
-            kind: FilterKind::Compare { op, lhs, rhs },
+            kind: FilterKind::Compare {
+                op,
+                op_span,
+                lhs,
+                rhs,
+            },
             span,
         })
     }

@@ -4,6 +4,24 @@
 //! One parser serves the linter (spans of every part, for findings inside strings) and the simulator (evaluation of
 //! the same parsed expressions). Everything works on plain strings and `serde_json::Value`s, independent of the ASL
 //! model. Nothing here panics on any input; recursion is capped.
+//!
+//! For a lint rule, checking the value of a `key.$` field and pointing at the exact characters:
+//!
+//! ```
+//! use aslint::expr::{check_expression, span_map};
+//! use aslint::syntax::Span;
+//!
+//! let source = r#"{"x.$": "States.MathAdd($.a)"}"#;
+//! let token = Span::new(8, 30); // the string token, quotes included (`node.span` in the tree)
+//! let issues = check_expression("States.MathAdd($.a)");
+//! assert_eq!(issues[0].message, "`States.MathAdd` takes exactly 2 arguments, but 1 was given");
+//! let at = span_map::map_span(source, token, issues[0].span); // content offsets → file offsets
+//! assert_eq!(&source[at.range()], "($.a)");
+//! ```
+//!
+//! For the simulator: compile a template once with [`Template::compile`], evaluate it per execution with
+//! [`Template::eval`]; paths are [`Path::parse`]d once and evaluated with [`Path::query`]; ResultPath uses
+//! [`jsonpath::set`].
 
 pub mod intrinsic;
 pub mod jsonpath;

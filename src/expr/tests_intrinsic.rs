@@ -372,3 +372,36 @@ fn paths_lists_every_path_argument() {
     let texts: Vec<&str> = paths(&c).iter().map(|(_, t, _)| *t).collect();
     assert_eq!(texts, vec!["$.a", "$$.b", "$v"]);
 }
+
+#[test]
+fn checker_reports_literal_values_sure_to_fail() {
+    let kinds = |s: &str| {
+        check_str(s)
+            .into_iter()
+            .map(|i| (i.kind, i.span))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        kinds("States.ArrayGetItem($.a, -1)"),
+        vec![(IssueKind::ArgValue, sp(25, 27))]
+    );
+    assert_eq!(
+        kinds("States.ArrayPartition($.a, 0)"),
+        vec![(IssueKind::ArgValue, sp(27, 28))]
+    );
+    assert_eq!(
+        kinds("States.MathRandom(5, 5)"),
+        vec![(IssueKind::ArgValue, sp(21, 22))]
+    );
+    assert_eq!(
+        kinds("States.StringToJson('{x')"),
+        vec![(IssueKind::ArgValue, sp(20, 24))]
+    );
+    assert_eq!(
+        kinds("States.Base64Decode('!!')"),
+        vec![(IssueKind::ArgValue, sp(20, 24))]
+    );
+    assert!(kinds("States.StringToJson('')").is_empty());
+    assert!(kinds("States.Base64Decode('QQ==')").is_empty());
+    assert!(kinds("States.ArrayGetItem($.a, 0)").is_empty());
+}

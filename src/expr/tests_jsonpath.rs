@@ -297,10 +297,17 @@ fn filter_spans() {
     };
     assert_eq!(l.span, sp(4, 11));
     assert_eq!(r.span, sp(15, 18));
-    let FilterKind::Compare { op, lhs, rhs } = &l.kind else {
+    let FilterKind::Compare {
+        op,
+        op_span,
+        lhs,
+        rhs,
+    } = &l.kind
+    else {
         panic!("not a comparison")
     };
     assert_eq!(*op, CmpOp::Lt);
+    assert_eq!(*op_span, sp(8, 9));
     assert_eq!(lhs.span(), sp(4, 7));
     assert_eq!(rhs.span(), sp(10, 11));
 }
@@ -441,4 +448,35 @@ fn reserved_variables() {
     assert!(!p("$state").uses_reserved_variable());
     assert_eq!(p("$x.y").variable(), Some("x"));
     assert_eq!(p("$.x").variable(), None);
+}
+
+#[test]
+fn multi_name_leaf_after_wildcard_yields_objects() {
+    let v = json!({"items": [{"a": 1, "b": 2, "c": 3}, {"a": 4}, 5]});
+    assert_eq!(
+        q("$.items[*]['a','b']", &v),
+        Some(json!([{"a": 1, "b": 2}, {"a": 4}]))
+    );
+}
+
+#[test]
+fn jayway_equality_and_more_operators() {
+    let v = json!([
+        {"id": 1, "s": "1", "t": ["a", "b"], "w": "hello"},
+        {"id": 2, "s": "1.0", "t": ["a"]},
+    ]);
+    let ids = |f: &str| q(&format!("$[?({f})].id"), &v);
+    // `==` coerces between numbers and strings as Jayway does; `===` does not.
+    assert_eq!(ids("@.id == '1'"), Some(json!([1])));
+    assert_eq!(ids("@.s == 1"), Some(json!([1])));
+    assert_eq!(ids("@.id === '1'"), Some(json!([])));
+    assert_eq!(ids("@.id === 1"), Some(json!([1])));
+    assert_eq!(ids("@.id !== 1"), Some(json!([2])));
+    assert_eq!(ids("@.t contains 'b'"), Some(json!([1])));
+    assert_eq!(ids("@.w contains 'ell'"), Some(json!([1])));
+    assert_eq!(ids("@.t all ['a']"), Some(json!([1, 2])));
+    assert_eq!(ids("@.w exists true"), Some(json!([1])));
+    assert_eq!(ids("@.w exists false"), Some(json!([2])));
+    // Ordering never coerces.
+    assert_eq!(ids("@.s < 2"), Some(json!([])));
 }

@@ -433,12 +433,50 @@ pub struct Site<'m> {
     pub node: &'m Node,
     pub pointer: &'m str,
     pub query_language: QueryLanguage,
-    /// "Task state `Fetch`", "retrier #1 of Task state `Fetch`", "the state machine", ...
-    pub describe: String,
+    /// "Task state `Fetch`", "retrier #1 of Task state `Fetch`", "the state machine", ... (formatted lazily: use
+    /// it with `{}`; most sites never appear in a message).
+    pub describe: Describe<'m>,
     /// The key whose value this object is (state name, `ItemReader`, ...), `None` for array elements and the root.
     pub key: Option<&'m Key>,
     /// The state the object belongs to (`None` for the top level).
     pub state: Option<&'m str>,
+}
+
+/// A site's description for messages, built only when displayed.
+#[derive(Debug, Clone)]
+pub enum Describe<'m> {
+    /// "the state machine".
+    TopLevel,
+    /// "Task state `Fetch`".
+    State(&'m State<'m>),
+    /// "retrier #1 of Task state `Fetch`", "ItemReader of Map state `M`" (`index` is 1-based).
+    Part {
+        what: &'static str,
+        index: Option<usize>,
+        state: &'m State<'m>,
+    },
+    /// Anything else, preformatted (nested choice rules).
+    Text(String),
+}
+
+impl std::fmt::Display for Describe<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Describe::TopLevel => f.write_str("the state machine"),
+            Describe::State(st) => f.write_str(&st.describe()),
+            Describe::Part {
+                what,
+                index: Some(i),
+                state,
+            } => write!(f, "{what} #{i} of {}", state.describe()),
+            Describe::Part {
+                what,
+                index: None,
+                state,
+            } => write!(f, "{what} of {}", state.describe()),
+            Describe::Text(t) => f.write_str(t),
+        }
+    }
 }
 
 impl Site<'_> {
@@ -530,7 +568,7 @@ impl<'a> Definition<'a> {
                 node: self.root,
                 pointer: "",
                 query_language: self.query_language,
-                describe: "the state machine".to_string(),
+                describe: Describe::TopLevel,
                 key: None,
                 state: None,
             });
@@ -556,7 +594,7 @@ fn push_site<'m>(
     node: &'m Node,
     pointer: &'m str,
     state: &'m State<'_>,
-    describe: String,
+    describe: Describe<'m>,
     key: Option<&'m Key>,
 ) {
     if node.as_object().is_none() {
@@ -574,14 +612,13 @@ fn push_site<'m>(
 }
 
 fn state_sites<'m>(st: &'m State<'_>, out: &mut Vec<Site<'m>>) {
-    let who = st.describe();
     push_site(
         out,
         st.object_kind(),
         st.node,
         &st.pointer,
         st,
-        who.clone(),
+        Describe::State(st),
         Some(st.name),
     );
     for (i, r) in st.retry.iter().enumerate() {
@@ -591,7 +628,11 @@ fn state_sites<'m>(st: &'m State<'_>, out: &mut Vec<Site<'m>>) {
             r.node,
             &r.pointer,
             st,
-            format!("retrier #{} of {who}", i + 1),
+            Describe::Part {
+                what: "retrier",
+                index: Some(i + 1),
+                state: st,
+            },
             None,
         );
     }
@@ -602,12 +643,16 @@ fn state_sites<'m>(st: &'m State<'_>, out: &mut Vec<Site<'m>>) {
             c.node,
             &c.pointer,
             st,
-            format!("catcher #{} of {who}", i + 1),
+            Describe::Part {
+                what: "catcher",
+                index: Some(i + 1),
+                state: st,
+            },
             None,
         );
     }
     for (i, r) in st.choices.iter().enumerate() {
-        rule_sites(r, out, st, &format!("choice rule #{} of {who}", i + 1));
+        rule_sites(r, out, st, i + 1);
     }
     for (i, b) in st.branches.iter().enumerate() {
         push_site(
@@ -616,7 +661,11 @@ fn state_sites<'m>(st: &'m State<'_>, out: &mut Vec<Site<'m>>) {
             b.node,
             &b.pointer,
             st,
-            format!("branch #{} of {who}", i + 1),
+            Describe::Part {
+                what: "branch",
+                index: Some(i + 1),
+                state: st,
+            },
             None,
         );
     }
@@ -634,7 +683,11 @@ fn state_sites<'m>(st: &'m State<'_>, out: &mut Vec<Site<'m>>) {
             p.node,
             &p.pointer,
             st,
-            format!("{name} of {who}"),
+            Describe::Part {
+                what: name,
+                index: None,
+                state: st,
+            },
             key,
         );
         if let Some(pc) = &p.processor_config {
@@ -645,20 +698,27 @@ fn state_sites<'m>(st: &'m State<'_>, out: &mut Vec<Site<'m>>) {
                 f.node,
                 &f.pointer,
                 st,
-                format!("ProcessorConfig of {who}"),
+                Describe::Part {
+                    what: "ProcessorConfig",
+                    index: None,
+                    state: st,
+                },
                 Some(f.key),
             );
         }
     }
     if let Some(f) = &st.credentials {
-        let desc = format!("Credentials of {who}");
         push_site(
             out,
             ObjectKind::Credentials,
             f.node,
             &f.pointer,
             st,
-            desc,
+            Describe::Part {
+                what: "Credentials",
+                index: None,
+                state: st,
+            },
             Some(f.key),
         );
     }
@@ -670,7 +730,11 @@ fn state_sites<'m>(st: &'m State<'_>, out: &mut Vec<Site<'m>>) {
             f.node,
             &f.pointer,
             st,
-            format!("ItemReader of {who}"),
+            Describe::Part {
+                what: "ItemReader",
+                index: None,
+                state: st,
+            },
             Some(f.key),
         );
         if let Some(c) = &r.reader_config {
@@ -681,7 +745,11 @@ fn state_sites<'m>(st: &'m State<'_>, out: &mut Vec<Site<'m>>) {
                 f.node,
                 &f.pointer,
                 st,
-                format!("ReaderConfig of {who}"),
+                Describe::Part {
+                    what: "ReaderConfig",
+                    index: None,
+                    state: st,
+                },
                 Some(f.key),
             );
         }
@@ -694,7 +762,11 @@ fn state_sites<'m>(st: &'m State<'_>, out: &mut Vec<Site<'m>>) {
             f.node,
             &f.pointer,
             st,
-            format!("ItemBatcher of {who}"),
+            Describe::Part {
+                what: "ItemBatcher",
+                index: None,
+                state: st,
+            },
             Some(f.key),
         );
     }
@@ -706,7 +778,11 @@ fn state_sites<'m>(st: &'m State<'_>, out: &mut Vec<Site<'m>>) {
             f.node,
             &f.pointer,
             st,
-            format!("ResultWriter of {who}"),
+            Describe::Part {
+                what: "ResultWriter",
+                index: None,
+                state: st,
+            },
             Some(f.key),
         );
         if let Some(c) = &w.writer_config {
@@ -717,37 +793,54 @@ fn state_sites<'m>(st: &'m State<'_>, out: &mut Vec<Site<'m>>) {
                 f.node,
                 &f.pointer,
                 st,
-                format!("WriterConfig of {who}"),
+                Describe::Part {
+                    what: "WriterConfig",
+                    index: None,
+                    state: st,
+                },
                 Some(f.key),
             );
         }
     }
 }
 
-fn rule_sites<'m>(
-    r: &'m ChoiceRule<'_>,
-    out: &mut Vec<Site<'m>>,
-    st: &'m State<'_>,
-    describe: &str,
-) {
-    // Iterative walk over nested rules (depth is bounded by the model builder anyway).
-    let mut stack: Vec<(&'m ChoiceRule<'_>, String)> = vec![(r, describe.to_string())];
+fn rule_sites<'m>(r: &'m ChoiceRule<'_>, out: &mut Vec<Site<'m>>, st: &'m State<'_>, index: usize) {
+    // Iterative walk over nested rules (depth is bounded by the model builder anyway). Only nested rules need a
+    // preformatted description.
+    let mut stack: Vec<(&'m ChoiceRule<'_>, Describe<'m>)> = vec![(
+        r,
+        Describe::Part {
+            what: "choice rule",
+            index: Some(index),
+            state: st,
+        },
+    )];
     while let Some((rule, desc)) = stack.pop() {
         let kind = if rule.nested {
             ObjectKind::NestedChoiceRule
         } else {
             ObjectKind::ChoiceRule
         };
-        push_site(out, kind, rule.node, &rule.pointer, st, desc.clone(), None);
-        let mut children: Vec<(&'m ChoiceRule<'_>, String)> = Vec::new();
+        let has_children =
+            !rule.and_rules.is_empty() || !rule.or_rules.is_empty() || rule.not_rule.is_some();
+        let text = if has_children {
+            desc.to_string()
+        } else {
+            String::new()
+        };
+        push_site(out, kind, rule.node, &rule.pointer, st, desc, None);
+        let mut children: Vec<(&'m ChoiceRule<'_>, Describe<'m>)> = Vec::new();
         for (i, c) in rule.and_rules.iter().enumerate() {
-            children.push((c, format!("`And` rule #{} of {desc}", i + 1)));
+            children.push((
+                c,
+                Describe::Text(format!("`And` rule #{} of {text}", i + 1)),
+            ));
         }
         for (i, c) in rule.or_rules.iter().enumerate() {
-            children.push((c, format!("`Or` rule #{} of {desc}", i + 1)));
+            children.push((c, Describe::Text(format!("`Or` rule #{} of {text}", i + 1))));
         }
         if let Some(c) = &rule.not_rule {
-            children.push((c, format!("`Not` rule of {desc}")));
+            children.push((c, Describe::Text(format!("`Not` rule of {text}"))));
         }
         for c in children.into_iter().rev() {
             stack.push(c);

@@ -185,19 +185,33 @@ pub mod choice_without_default;
 pub mod duplicate_key;
 pub mod duplicate_state_name;
 pub mod exclusive_fields;
+pub mod integrations;
 pub mod invalid_field_type;
 pub mod invalid_field_value;
 pub mod invalid_json;
+pub mod invalid_resource;
 pub mod invalid_state_name;
 pub mod invalid_yaml;
+pub mod lambda_retry_missing;
 pub mod missing_field;
 pub mod no_path_to_end;
 pub mod no_terminal_state;
+pub mod task_token_not_passed;
 pub mod transition_out_of_scope;
 pub mod unknown_field;
 pub mod unknown_transition_target;
 pub mod unreachable_state;
+pub mod unsupported_integration_pattern;
 pub mod wrong_query_language_field;
+
+pub mod conflicting_payload_keys;
+pub mod invalid_context_path;
+pub mod invalid_intrinsic;
+pub mod invalid_path;
+pub mod missing_dollar_suffix;
+pub mod missing_path_suffix;
+pub(crate) mod path_sites;
+pub mod static_pass_result;
 
 /// Every rule, in code order. The one place a new rule is registered.
 pub static RULES: &[&dyn Rule] = &[
@@ -218,6 +232,17 @@ pub static RULES: &[&dyn Rule] = &[
     &no_terminal_state::NoTerminalState,
     &no_path_to_end::NoPathToEnd,
     &choice_without_default::ChoiceWithoutDefault,
+    &invalid_path::InvalidPath,
+    &invalid_intrinsic::InvalidIntrinsic,
+    &invalid_context_path::InvalidContextPath,
+    &missing_dollar_suffix::MissingDollarSuffix,
+    &missing_path_suffix::MissingPathSuffix,
+    &static_pass_result::StaticPassResult,
+    &conflicting_payload_keys::ConflictingPayloadKeys,
+    &invalid_resource::InvalidResource,
+    &unsupported_integration_pattern::UnsupportedIntegrationPattern,
+    &task_token_not_passed::TaskTokenNotPassed,
+    &lambda_retry_missing::LambdaRetryMissing,
 ];
 
 /// Finds a rule by name or code (case-insensitive for codes).

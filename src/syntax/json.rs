@@ -24,6 +24,9 @@ use std::collections::HashMap;
 /// After this many `invalid-json` diagnostics in one document, the rest are dropped (one final diagnostic says so).
 const MAX_SYNTAX_ERRORS: usize = 200;
 
+/// At most this many `duplicate-key` diagnostics per document (more means the input is not a definition).
+const MAX_DUPLICATE_KEYS: usize = 200;
+
 /// Objects with at least this many members use a hash index for duplicate detection (linear scan below).
 const DUP_INDEX_THRESHOLD: usize = 16;
 
@@ -51,6 +54,8 @@ pub fn parse_json(text: &str, json5: bool) -> ParseOutput {
         unterminated_at: None,
         panic: false,
         panic_level: 0,
+        stray_memo: (0, 0, None),
+        duplicates: 0,
     };
     let root = p.parse_document();
     ParseOutput {
@@ -88,6 +93,10 @@ struct Parser<'a> {
     panic: bool,
     /// Path length where panic mode began: only a clean member at this level or above ends it.
     panic_level: usize,
+    /// Last answer of `stray_quote_close`: (quote, valid for starts before this position, closing quote).
+    stray_memo: (u8, usize, Option<usize>),
+    /// Number of duplicate keys found so far.
+    duplicates: usize,
 }
 
 /// A string token: unescaped text, span with quotes, and whether it held escapes.
@@ -162,16 +171,8 @@ impl<'a> Parser<'a> {
         message: impl Into<String>,
         label: impl Into<String>,
     ) -> Diagnostic {
-        // Past the error cap the diagnostic is dropped: skip building its pointer.
-        let pointer = if self.syntax_errors < MAX_SYNTAX_ERRORS {
-            self.pointer()
-        } else {
-            String::new()
-        };
-        invalid_json::META
-            .diagnostic(span, message)
-            .label(label)
-            .pointer(pointer)
+        // The pointer is filled in by `push_always`, only for diagnostics that are kept.
+        invalid_json::META.diagnostic(span, message).label(label)
     }
 
     /// Records an `invalid-json` diagnostic, honouring the error cap.
@@ -183,9 +184,11 @@ impl<'a> Parser<'a> {
     }
 
     /// Records an `invalid-json` diagnostic even in panic mode (end-of-input and depth problems).
-    fn push_always(&mut self, d: Diagnostic) {
+    fn push_always(&mut self, mut d: Diagnostic) {
         self.syntax_errors += 1;
         if self.syntax_errors < MAX_SYNTAX_ERRORS {
+            // Built right after the diagnostic, at the same place in the document.
+            d.pointer = self.pointer();
             self.diags.push(d);
         } else if self.syntax_errors == MAX_SYNTAX_ERRORS {
             let span = d.primary.span;
@@ -265,7 +268,7 @@ impl<'a> Parser<'a> {
             .invalid(span, message, label)
             .note(NOTE_STRICT)
             .help(format!(
-                "{fix}; to lint the file as JSON5 instead, give it the `.json5` extension"
+                "{fix} (AWS Step Functions rejects it); to lint the file as JSON5 instead, give it the `.json5` extension"
             ));
         self.push(d);
     }
@@ -570,8 +573,13 @@ impl<'a> Parser<'a> {
     /// of that closing quote. It must be on this line, with no `, { } [ ]` (nor `:` in a key) before it, and be
     /// followed by `:` (key) or by `,` `}` `]` or the end of the line (value).
     fn missing_open_quote(&self, key: bool) -> Option<usize> {
+        // A bounded lookahead: this runs at every unquoted word and must not make parsing quadratic.
+        const LIMIT: usize = 128;
         let mut i = self.pos;
         loop {
+            if i - self.pos > LIMIT {
+                return None;
+            }
             match self.peek_at(i)? {
                 b'"' => break,
                 b',' | b'{' | b'}' | b'[' | b']' | b'\n' | b'\r' | b'\'' | b'\\' => return None,
@@ -985,17 +993,23 @@ impl<'a> Parser<'a> {
     /// quote, which valid JSON never has), the quote was probably meant as content (`"say "hi" now"`, `"Hel"lo"`).
     /// Returns the position of the quote that most likely closes the string instead: the next one on this line
     /// that is followed by `,` `:` `}` `]` or the end of the line.
-    fn stray_quote_close(&self, q: u8) -> Option<usize> {
+    fn stray_quote_close(&mut self, q: u8) -> Option<usize> {
         let next = self.peek_at(self.pos + 1)?;
         if !(is_ident_byte(next) || next == q) {
             return None;
         }
-        let mut i = self.pos + 1;
-        loop {
-            match self.peek_at(i)? {
-                b'\\' => i += 2,
-                b'\n' | b'\r' => return None,
-                c if c == q => {
+        let start = self.pos + 1;
+        // The answer for a later start on the same line is the same: reuse it (keeps parsing linear).
+        let (memo_q, memo_until, memo) = self.stray_memo;
+        if memo_q == q && start < memo_until {
+            return memo;
+        }
+        let mut i = start;
+        let found = loop {
+            match self.peek_at(i) {
+                Some(b'\\') => i += 2,
+                Some(b'\n' | b'\r') | None => break None,
+                Some(c) if c == q => {
                     let mut j = i + 1;
                     while matches!(self.peek_at(j), Some(b' ' | b'\t')) {
                         j += 1;
@@ -1004,15 +1018,16 @@ impl<'a> Parser<'a> {
                         self.peek_at(j),
                         None | Some(b',' | b':' | b'}' | b']' | b'\n' | b'\r')
                     ) {
-                        return Some(i);
+                        break Some(i);
                     }
                     i += 1;
                 }
-                _ => i += 1,
+                Some(_) => i += 1,
             }
-        }
+        };
+        self.stray_memo = (q, found.unwrap_or(i), found);
+        found
     }
-
     /// Parses one escape sequence at `self.pos` (the backslash), appending its value.
     fn parse_escape(&mut self, out: &mut String) {
         let start = self.pos;
@@ -1631,6 +1646,10 @@ impl<'a> Parser<'a> {
         let Some(first) = first.and_then(|i| members.get(i)) else {
             return;
         };
+        self.duplicates += 1;
+        if self.duplicates > MAX_DUPLICATE_KEYS {
+            return;
+        }
         let shown = excerpt(&member.key.text);
         let pointer = super::pointer_push(&self.pointer(), &member.key.text);
         let d = duplicate_key::META
@@ -1946,11 +1965,8 @@ mod tests {
         assert_eq!(out.diagnostics[0].primary.span, Span::new(11, 12));
         assert_eq!(out.diagnostics[0].pointer, "/a");
         assert_eq!(out.diagnostics[1].primary.span, Span::new(21, 22));
-        assert!(out.diagnostics[0]
-            .help
-            .as_deref()
-            .unwrap()
-            .contains(".json5"));
+        let help = out.diagnostics[0].help.as_deref().unwrap();
+        assert!(help.contains(".json5") && help.contains("AWS"), "{help}");
         let a = json5(text);
         assert!(a.diagnostics.is_empty());
         assert_eq!(root(&a), root(&out));
@@ -2375,6 +2391,33 @@ mod tests {
                 "leading zeros are not allowed in numbers"
             ]
         );
+    }
+
+    #[test]
+    fn heuristics_stay_linear_on_long_lines() {
+        let start = std::time::Instant::now();
+        for text in [
+            format!("[{}]", "\"a\"b".repeat(200_000)),
+            format!("{{{}}}", "a ".repeat(200_000)),
+            format!("[{}]", "x ".repeat(200_000)),
+            format!("{{\"k\": [{}]}}", ":".repeat(200_000)),
+            format!("[{}\"]", "w\\\"".repeat(100_000)),
+        ] {
+            for mode in [false, true] {
+                let out = parse_json(&text, mode);
+                assert!(!out.diagnostics.is_empty());
+                assert!(out.diagnostics.len() <= MAX_SYNTAX_ERRORS);
+            }
+        }
+        assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+    }
+
+    #[test]
+    fn duplicate_key_cap() {
+        let body: Vec<String> = (0..300).map(|_| "\"k\": 1".to_string()).collect();
+        let out = strict(&format!("{{{}}}", body.join(", ")));
+        assert_eq!(out.diagnostics.len(), MAX_DUPLICATE_KEYS);
+        assert_eq!(root(&out).as_object().unwrap().len(), 300);
     }
 
     #[test]

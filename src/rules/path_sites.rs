@@ -1,0 +1,362 @@
+//! Where paths, payload templates and intrinsic calls occur in a JSONPath state, shared by the rules of the Paths
+//! category (`invalid-path`, `invalid-intrinsic`, `invalid-context-path`, `missing-dollar-suffix`,
+//! `missing-path-suffix`, `static-pass-result`, `conflicting-payload-keys`).
+//!
+//! JSONata states are never listed: their paths and templates do not exist. Values holding a `${...}`
+//! substitution placeholder are unknown at lint time and skipped by every walker here.
+
+use crate::expr::span_map;
+use crate::model::{Definition, QueryLanguage, RawField, State, StateType};
+use crate::syntax::{has_placeholder, pointer_push, Key, Member, Node, Span, Value, MAX_DEPTH};
+
+/// What a string slot accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathRole {
+    /// The value of a `key.$` member of a payload template: a path, context path, variable or (when `intrinsics`)
+    /// an intrinsic call.
+    Template { intrinsics: bool },
+    /// `InputPath`, `OutputPath`: any path.
+    Path,
+    /// `ResultPath`: a reference path into the state input (`$`-rooted, only `.name`, `['name']`, `[n]`).
+    ResultPath,
+    /// A path that must select one value: `ItemsPath`, `Variable`, comparison `...Path` operands and the numeric
+    /// `...Path` fields (`TimeoutSecondsPath`, `SecondsPath`, ...). The specification calls them reference paths.
+    Single,
+    /// `ErrorPath`, `CausePath`: a path or an intrinsic call.
+    PathOrIntrinsic,
+}
+
+impl PathRole {
+    /// True when an intrinsic call is accepted in this slot.
+    pub fn allows_intrinsics(self) -> bool {
+        matches!(
+            self,
+            PathRole::Template { intrinsics: true } | PathRole::PathOrIntrinsic
+        )
+    }
+}
+
+/// One string slot holding a path or an expression.
+#[derive(Debug, Clone)]
+pub struct ExprSite<'m, 'a> {
+    pub state: &'m State<'a>,
+    /// The key whose value this is (`InputPath`, `foo.$`, `Variable`, ...).
+    pub key: &'a Key,
+    /// The string node (its span covers the token, quotes included).
+    pub node: &'a Node,
+    pub text: &'a str,
+    pub pointer: String,
+    pub role: PathRole,
+    /// The field the slot is in, for messages: `InputPath`, `Parameters`, `Choices`, ...
+    pub container: &'static str,
+    /// In a Map state's `ItemSelector` (or legacy `Parameters`), where `$$.Map.Item` exists.
+    pub map_item: bool,
+}
+
+impl ExprSite<'_, '_> {
+    /// The source span of a span inside the string's decoded content (falls back to the whole token).
+    /// An empty string is pointed at as a whole (its quotes).
+    pub fn span(&self, source: &str, content: Span) -> Span {
+        if self.text.is_empty() {
+            return self.node.span;
+        }
+        span_map::map_span(source, self.node.span, content)
+    }
+    /// True when offsets inside the string map exactly to the source (not a folded or block YAML scalar), so a
+    /// fix can edit part of it.
+    pub fn is_mappable(&self, source: &str) -> bool {
+        span_map::SpanMap::new(source, self.node.span).is_some()
+    }
+}
+
+/// A payload template field of a JSONPath state, with what it allows.
+#[derive(Debug, Clone)]
+pub struct TemplateField<'m, 'a> {
+    pub state: &'m State<'a>,
+    pub field: &'m RawField<'a>,
+    /// The field's name (`Parameters`, `ItemSelector`, `Assign`, ...).
+    pub name: &'static str,
+    pub intrinsics: bool,
+    pub map_item: bool,
+}
+
+/// Every JSONPath state of the machine.
+pub fn jsonpath_states<'m, 'a>(model: &'m Definition<'a>) -> Vec<&'m State<'a>> {
+    model
+        .states()
+        .into_iter()
+        .map(|r| r.state)
+        .filter(|s| s.query_language == QueryLanguage::JsonPath)
+        .collect()
+}
+
+/// Every evaluated payload template of every JSONPath state (not the Pass state's static `Result`).
+pub fn template_fields<'m, 'a>(model: &'m Definition<'a>) -> Vec<TemplateField<'m, 'a>> {
+    let mut out = Vec::new();
+    for st in jsonpath_states(model) {
+        let is_map = st.state_type() == Some(StateType::Map);
+        let mut push = |field: Option<&'m RawField<'a>>, name: &'static str, map_item: bool| {
+            if let Some(field) = field {
+                out.push(TemplateField {
+                    state: st,
+                    field,
+                    name,
+                    intrinsics: true,
+                    map_item,
+                });
+            }
+        };
+        push(st.parameters.as_ref(), "Parameters", is_map);
+        push(st.result_selector.as_ref(), "ResultSelector", false);
+        push(st.item_selector.as_ref(), "ItemSelector", is_map);
+        push(st.credentials.as_ref(), "Credentials", false);
+        push(st.assign.as_ref(), "Assign", false);
+        if let Some(r) = &st.item_reader {
+            push(r.parameters.as_ref(), "Parameters", false);
+        }
+        if let Some(w) = &st.result_writer {
+            push(w.parameters.as_ref(), "Parameters", false);
+        }
+        if let Some(b) = &st.item_batcher {
+            push(b.batch_input.as_ref(), "BatchInput", false);
+        }
+        for c in &st.catch {
+            push(c.assign.as_ref(), "Assign", false);
+        }
+        for r in &st.choices {
+            push(r.assign.as_ref(), "Assign", false);
+        }
+    }
+    out
+}
+
+/// Walks every object member below `node` (iteratively, depth-capped), calling `visit(member, pointer)` with the
+/// member's RFC 6901 pointer. Arrays are walked too.
+pub fn walk_members<'a>(node: &'a Node, pointer: &str, mut visit: impl FnMut(&'a Member, &str)) {
+    let mut stack: Vec<(&'a Node, String, usize)> = vec![(node, pointer.to_string(), 0)];
+    while let Some((n, p, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            continue;
+        }
+        match &n.value {
+            Value::Object(members) => {
+                for m in members.iter().rev() {
+                    let mp = pointer_push(&p, &m.key.text);
+                    stack.push((&m.value, mp, depth + 1));
+                }
+                for m in members {
+                    visit(m, &pointer_push(&p, &m.key.text));
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate().rev() {
+                    stack.push((item, pointer_push(&p, &i.to_string()), depth + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Every object (the root included) below `node`, with its pointer, depth-capped.
+pub fn walk_objects<'a>(node: &'a Node, pointer: &str, mut visit: impl FnMut(&'a [Member], &str)) {
+    let mut stack: Vec<(&'a Node, String, usize)> = vec![(node, pointer.to_string(), 0)];
+    while let Some((n, p, depth)) = stack.pop() {
+        if depth > MAX_DEPTH {
+            continue;
+        }
+        match &n.value {
+            Value::Object(members) => {
+                visit(members, &p);
+                for m in members.iter().rev() {
+                    stack.push((&m.value, pointer_push(&p, &m.key.text), depth + 1));
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate().rev() {
+                    stack.push((item, pointer_push(&p, &i.to_string()), depth + 1));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// True when a string is unknown at lint time: it holds a `${...}` substitution placeholder, or is a test-harness
+/// placeholder (`%NAME%`, `_tbd_`).
+pub fn is_unknown(s: &str) -> bool {
+    has_placeholder(s) || crate::model::check::is_test_placeholder(s)
+}
+
+/// Every path or expression slot of every JSONPath state: `key.$` template values (strings only) and the path
+/// fields. Values holding placeholders are left out.
+pub fn expr_sites<'m, 'a>(model: &'m Definition<'a>) -> Vec<ExprSite<'m, 'a>> {
+    let mut out = Vec::new();
+    for t in template_fields(model) {
+        walk_members(t.field.node, &t.field.pointer, |m, p| {
+            if !m.key.text.ends_with(".$") || is_unknown(&m.key.text) {
+                return;
+            }
+            if let Some(text) = m.value.as_str() {
+                if !is_unknown(text) {
+                    out.push(ExprSite {
+                        state: t.state,
+                        key: &m.key,
+                        node: &m.value,
+                        text,
+                        pointer: p.to_string(),
+                        role: PathRole::Template {
+                            intrinsics: t.intrinsics,
+                        },
+                        container: t.name,
+                        map_item: t.map_item,
+                    });
+                }
+            }
+        });
+    }
+    for st in jsonpath_states(model) {
+        let mut push = |key: &'a Key, node: &'a Node, pointer: &str, role, container| {
+            if let Some(text) = node.as_str() {
+                if !is_unknown(text) {
+                    out.push(ExprSite {
+                        state: st,
+                        key,
+                        node,
+                        text,
+                        pointer: pointer.to_string(),
+                        role,
+                        container,
+                        map_item: false,
+                    });
+                }
+            }
+        };
+        macro_rules! field {
+            ($f:expr, $role:expr, $name:literal) => {
+                if let Some(f) = &$f {
+                    push(f.key, f.node, &f.pointer, $role, $name);
+                }
+            };
+        }
+        field!(st.input_path, PathRole::Path, "InputPath");
+        field!(st.output_path, PathRole::Path, "OutputPath");
+        field!(st.result_path, PathRole::ResultPath, "ResultPath");
+        field!(st.items_path, PathRole::Single, "ItemsPath");
+        field!(
+            st.timeout_seconds_path,
+            PathRole::Single,
+            "TimeoutSecondsPath"
+        );
+        field!(
+            st.heartbeat_seconds_path,
+            PathRole::Single,
+            "HeartbeatSecondsPath"
+        );
+        field!(st.seconds_path, PathRole::Single, "SecondsPath");
+        field!(st.timestamp_path, PathRole::Single, "TimestampPath");
+        field!(st.error_path, PathRole::PathOrIntrinsic, "ErrorPath");
+        field!(st.cause_path, PathRole::PathOrIntrinsic, "CausePath");
+        field!(
+            st.max_concurrency_path,
+            PathRole::Single,
+            "MaxConcurrencyPath"
+        );
+        field!(
+            st.tolerated_failure_percentage_path,
+            PathRole::Single,
+            "ToleratedFailurePercentagePath"
+        );
+        field!(
+            st.tolerated_failure_count_path,
+            PathRole::Single,
+            "ToleratedFailureCountPath"
+        );
+        if let Some(c) = st
+            .item_reader
+            .as_ref()
+            .and_then(|r| r.reader_config.as_ref())
+        {
+            field!(c.max_items_path, PathRole::Single, "MaxItemsPath");
+        }
+        if let Some(b) = &st.item_batcher {
+            field!(
+                b.max_items_per_batch_path,
+                PathRole::Single,
+                "MaxItemsPerBatchPath"
+            );
+            field!(
+                b.max_input_bytes_per_batch_path,
+                PathRole::Single,
+                "MaxInputBytesPerBatchPath"
+            );
+        }
+        for c in &st.catch {
+            field!(c.result_path, PathRole::ResultPath, "ResultPath");
+        }
+        // Choice rules, nested ones included (the model bounds their depth).
+        let mut stack: Vec<&'m crate::model::ChoiceRule<'a>> = st.choices.iter().rev().collect();
+        while let Some(r) = stack.pop() {
+            field!(r.variable, PathRole::Single, "Variable");
+            for c in &r.comparisons {
+                if c.is_path {
+                    push(
+                        c.field.key,
+                        c.field.node,
+                        &c.field.pointer,
+                        PathRole::Single,
+                        "Choices",
+                    );
+                }
+            }
+            let mut children: Vec<&'m crate::model::ChoiceRule<'a>> = Vec::new();
+            children.extend(r.and_rules.iter());
+            children.extend(r.or_rules.iter());
+            children.extend(r.not_rule.as_deref());
+            stack.extend(children.into_iter().rev());
+        }
+    }
+    out
+}
+
+/// True when a literal string value looks like it was meant as a path: `$`, `$.x`, `$[...]`, `$$`, `$$.x`.
+/// Variable-like strings (`$name`) are left alone: too many literals start with `$`.
+pub fn looks_like_path(s: &str) -> bool {
+    s == "$"
+        || s.starts_with("$.")
+        || s.starts_with("$[")
+        || s == "$$"
+        || s.starts_with("$$.")
+        || s.starts_with("$$[")
+}
+
+/// True when a literal string looks like an intrinsic call (`States.Format(...)`).
+pub fn looks_like_intrinsic(s: &str) -> bool {
+    s.starts_with("States.") && crate::expr::intrinsic::looks_like_call(s)
+}
+
+/// A fix-ready edit renaming a key token to `to`, keeping its quotes.
+pub fn rename_key(source: &str, key: &Key, to: &str) -> crate::diagnostics::Edit {
+    let token = source.get(key.span.range()).unwrap_or("");
+    let replacement = match token.chars().next() {
+        Some(q @ ('"' | '\'')) => format!("{q}{to}{q}"),
+        _ => to.to_string(),
+    };
+    crate::diagnostics::Edit {
+        span: key.span,
+        replacement,
+    }
+}
+
+/// Ordinal-free description of where a slot is, for messages: "`InputPath` of Task state `A`".
+pub fn describe(site: &ExprSite<'_, '_>) -> String {
+    match site.role {
+        PathRole::Template { .. } => format!(
+            "`{}` in the {} of {}",
+            site.key.text,
+            site.container,
+            site.state.describe()
+        ),
+        _ => format!("`{}` of {}", site.key.text, site.state.describe()),
+    }
+}
