@@ -17,9 +17,11 @@ declare_rule! {
     ///
     /// Failures are **not** counted as a way out: a Task, Parallel or Map state can always fail, and a Choice
     /// without `Default` fails with `States.NoChoiceMatched` when no rule matches, but a loop whose only exit is
-    /// an error (or the execution timeout) never finishes as designed. This matches how Step Functions judges a
-    /// definition: by its transitions, not by the errors a state might raise. To leave a loop on an error, add a
-    /// catcher that transitions to a terminal state.
+    /// an error (or the execution timeout) never finishes as designed, and the graph is what the author wrote down.
+    /// To leave a loop on an error, add a catcher that transitions to a terminal state. Step Functions itself is
+    /// only documented to reject a workflow with no terminal state at all (`MISSING_END_STATE`, see
+    /// `no-terminal-state`, which also covers statelint's "complex missing terminal" case); this rule goes further
+    /// and has no AWS code.
     ///
     /// ## Why is this bad?
     /// Once the execution enters the loop, it runs until a state fails or the execution times out (a Standard

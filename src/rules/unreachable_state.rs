@@ -11,8 +11,12 @@ declare_rule! {
     /// Every transition kind is followed: `Next`, `Default`, choice-rule `Next` and catcher `Next`. A group of
     /// states that only transition among themselves (`A` → `B` → `A`) but that nothing enters is unreachable as
     /// a whole; the message says so. Each scope (the machine, each Parallel branch, each Map item processor) is
-    /// checked on its own. A scope whose `StartAt` does not resolve, or with a transition whose target is unknown
-    /// at lint time (a `${...}` placeholder), is skipped: reachability cannot be known there.
+    /// checked on its own. Reachability cannot be known, so the scope is skipped, when its `StartAt` does not
+    /// resolve, when a transition's target is unknown at lint time (a `${...}` placeholder), or when a reachable
+    /// state's transitions are themselves unknown (no `Next` nor `End`, an unknown `Type`: reported by the schema
+    /// rules). A second state with an already used name is a duplicate key, left to `duplicate-key`. When a
+    /// misspelt target or a jump into a nested scope probably meant the unreachable state, a secondary label shows
+    /// it.
     ///
     /// ## Why is this bad?
     /// Step Functions rejects a definition with an unreachable state (`MISSING_TRANSITION_TARGET`: "State ... is
