@@ -181,6 +181,7 @@ macro_rules! parser_rule {
     };
 }
 
+pub mod choice_without_default;
 pub mod duplicate_key;
 pub mod duplicate_state_name;
 pub mod exclusive_fields;
@@ -198,9 +199,14 @@ pub mod jsonata_not_enclosed;
 pub mod jsonata_sites;
 pub mod lambda_retry_missing;
 pub mod missing_field;
+pub mod no_path_to_end;
+pub mod no_terminal_state;
 pub mod task_token_not_passed;
+pub mod transition_out_of_scope;
 pub mod undefined_variable;
 pub mod unknown_field;
+pub mod unknown_transition_target;
+pub mod unreachable_state;
 pub mod unsupported_integration_pattern;
 pub mod unused_variable;
 pub mod variables;
@@ -228,6 +234,12 @@ pub static RULES: &[&dyn Rule] = &[
     &invalid_state_name::InvalidStateName,
     &duplicate_state_name::DuplicateStateName,
     &wrong_query_language_field::WrongQueryLanguageField,
+    &unknown_transition_target::UnknownTransitionTarget,
+    &transition_out_of_scope::TransitionOutOfScope,
+    &unreachable_state::UnreachableState,
+    &no_terminal_state::NoTerminalState,
+    &no_path_to_end::NoPathToEnd,
+    &choice_without_default::ChoiceWithoutDefault,
     &invalid_path::InvalidPath,
     &invalid_intrinsic::InvalidIntrinsic,
     &invalid_context_path::InvalidContextPath,

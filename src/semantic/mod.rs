@@ -151,11 +151,14 @@ pub struct StateInfo<'a> {
     /// schema rules). Graph queries treat such a state as a possible way out, so that one broken or dynamic
     /// transition does not cascade into reachability findings.
     pub open: bool,
+    /// The set of transitions leaving the state is itself not known: the state is not an object, its type is
+    /// unknown, or it lacks the `Next` (a choice rule its `Next`) that a non-terminal state needs. Implies `open`.
+    pub incomplete: bool,
     /// `Type` or `End` has a value unknown at lint time (placeholder, YAML tag) or `Type` is missing or invalid.
     pub uncertain: bool,
     /// Transitions leaving the state, in field order: `Next`, choice rules, `Default`, catchers.
     pub outgoing: Vec<TransitionId>,
-    /// Transitions naming the state, from any scope (`StartAt` included), in document order of their scopes.
+    /// Transitions naming the state, from any scope (`StartAt` included), in [`TransitionId`] order.
     pub incoming: Vec<TransitionId>,
 }
 
@@ -189,6 +192,8 @@ pub struct ScopeInfo<'a> {
     component: Vec<usize>,
     /// Per component: it contains a cycle (more than one state, or a state transitioning to itself).
     cyclic: Vec<bool>,
+    /// Per component: its states, in source order.
+    members: Vec<Vec<StateId>>,
 }
 
 impl<'a> ScopeInfo<'a> {
@@ -328,17 +333,12 @@ impl<'a> Semantic<'a> {
         self.component_of(id)
             .is_some_and(|(sc, c)| sc.cyclic.get(c).copied().unwrap_or(false))
     }
-    /// The states in the same strongly connected component as `id` (itself included), in source order.
-    pub fn cycle_of(&self, id: StateId) -> Vec<StateId> {
-        let Some((sc, c)) = self.component_of(id) else {
-            return Vec::new();
-        };
-        sc.states
-            .iter()
-            .zip(&sc.component)
-            .filter(|(_, k)| **k == c)
-            .map(|(s, _)| *s)
-            .collect()
+    /// The states in the same strongly connected component as `id` (itself included), in source order: the
+    /// states of its cycle when [`Semantic::in_cycle`] holds.
+    pub fn cycle_of(&self, id: StateId) -> &[StateId] {
+        self.component_of(id)
+            .and_then(|(sc, c)| sc.members.get(c))
+            .map_or(&[], Vec::as_slice)
     }
     fn component_of(&self, id: StateId) -> Option<(&ScopeInfo<'a>, usize)> {
         let s = self.state(id)?;
@@ -389,6 +389,43 @@ impl<'a> Semantic<'a> {
             ScopeKind::Iterator => format!("the `Iterator` of {parent}"),
         }
     }
+    /// The state of `scope` that contains `id`: `id` itself when it is in `scope`, else the Parallel or Map state
+    /// of `scope` whose nested scopes (at any depth) hold it.
+    pub fn ancestor_in(&self, id: StateId, scope: ScopeId) -> Option<StateId> {
+        let mut cur = self.state(id)?;
+        // Each step moves to a scope with a smaller id, so this walk ends.
+        loop {
+            if cur.scope == scope {
+                return Some(cur.id);
+            }
+            let parent = self.scope(cur.scope)?.parent?;
+            let next = self.state(parent)?;
+            if next.scope >= cur.scope {
+                return None;
+            }
+            cur = next;
+        }
+    }
+    /// A cycle for messages: "`A` → `A`", "`A` → `B` → `A`", or "through `A`, `B`, `C`" (at most 6 names, in the
+    /// order given).
+    pub fn describe_cycle(&self, members: &[StateId]) -> String {
+        let names: Vec<String> = members
+            .iter()
+            .take(6)
+            .filter_map(|s| self.state(*s))
+            .map(|s| format!("`{}`", s.name()))
+            .collect();
+        match names.as_slice() {
+            [a] => format!("{a} → {a}"),
+            [a, b] => format!("{a} → {b} → {a}"),
+            _ if members.len() > names.len() => format!(
+                "through {} and {} more",
+                names.join(", "),
+                members.len() - names.len()
+            ),
+            _ => format!("through {}", names.join(", ")),
+        }
+    }
     /// True when `inner` is `outer` or nested (at any depth) inside it.
     pub fn scope_within(&self, inner: ScopeId, outer: ScopeId) -> bool {
         let mut cur = Some(inner);
@@ -436,6 +473,7 @@ impl<'a> Semantic<'a> {
                     node,
                     terminal,
                     open: false,
+                    incomplete: false,
                     uncertain,
                     outgoing: Vec::new(),
                     incoming: Vec::new(),
@@ -461,6 +499,7 @@ impl<'a> Semantic<'a> {
                 reaches_end: Vec::new(),
                 component: Vec::new(),
                 cyclic: Vec::new(),
+                members: Vec::new(),
             });
             stack.extend(children.into_iter().rev());
         }
@@ -526,7 +565,10 @@ impl<'a> Semantic<'a> {
                         } else {
                             st.next.is_none()
                         };
-                    info.open = st.state_type().is_none() || any_unresolved || missing_continuation;
+                    info.incomplete = st.node.as_object().is_none()
+                        || st.state_type().is_none()
+                        || missing_continuation;
+                    info.open = info.incomplete || any_unresolved;
                 }
             }
         }
@@ -647,12 +689,19 @@ impl<'a> Semantic<'a> {
         let sccs = petgraph::algo::kosaraju_scc(&sc.graph);
         let mut component = vec![0usize; n];
         let mut cyclic = Vec::with_capacity(sccs.len());
+        let mut member_ids = Vec::with_capacity(sccs.len());
         for (ci, members) in sccs.iter().enumerate() {
+            let mut ids: Vec<StateId> = Vec::with_capacity(members.len());
             for m in members {
                 if let Some(c) = component.get_mut(m.index()) {
                     *c = ci;
                 }
+                if let Some(id) = sc.graph.node_weight(*m) {
+                    ids.push(*id);
+                }
             }
+            ids.sort_unstable();
+            member_ids.push(ids);
             let self_loop = members
                 .first()
                 .is_some_and(|m| sc.graph.find_edge(*m, *m).is_some());
@@ -662,5 +711,6 @@ impl<'a> Semantic<'a> {
         sc.reaches_end = reaches_end;
         sc.component = component;
         sc.cyclic = cyclic;
+        sc.members = member_ids;
     }
 }

@@ -79,7 +79,7 @@ fn orphan_cycle_is_unreachable() {
     }
     assert!(sem.in_cycle(id(&sem, "B")) && sem.in_cycle(id(&sem, "C")));
     assert!(!sem.in_cycle(id(&sem, "D")) && !sem.in_cycle(id(&sem, "A")));
-    assert_eq!(names(&sem, &sem.cycle_of(id(&sem, "C"))), ["B", "C"]);
+    assert_eq!(names(&sem, sem.cycle_of(id(&sem, "C"))), ["B", "C"]);
     // The orphan loop never ends; D can reach A's End.
     assert!(!sem.can_reach_terminal(id(&sem, "B")));
     assert!(sem.can_reach_terminal(id(&sem, "D")));
@@ -311,4 +311,37 @@ fn foreign_ids_do_not_panic() {
     assert!(sem.cycle_of(bogus).is_empty());
     assert!(sem.scope(ScopeId(7)).is_none());
     assert!(sem.reachable_states(ScopeId(7)).is_empty());
+}
+
+#[test]
+fn deep_nesting_resolves_out_of_scope_targets() {
+    // 45 Parallel states nested in each other (about 230 JSON levels); the innermost state names the top-level `Done`.
+    let depth = 45;
+    let mut inner =
+        String::from(r#"{"StartAt":"Leaf","States":{"Leaf":{"Type":"Pass","Next":"Done"}}}"#);
+    for i in (0..depth).rev() {
+        inner = format!(
+            r#"{{"StartAt":"P{i}","States":{{"P{i}":{{"Type":"Parallel","End":true,"Branches":[{inner}]}}}}}}"#
+        );
+    }
+    let text = format!(
+        r#"{{"StartAt":"Top","States":{{"Top":{{"Type":"Parallel","Next":"Done","Branches":[{inner}]}},"Done":{{"Type":"Succeed"}}}}}}"#
+    );
+    let root = parse(&text);
+    let def = build(&root);
+    let sem = Semantic::build(&def);
+    let leaf = id(&sem, "Leaf");
+    let done = id(&sem, "Done");
+    let t = sem.successors(leaf).next().expect("a transition");
+    assert_eq!(t.target, Target::OtherScope(done));
+    let leaf_scope = sem.state(leaf).map(|s| s.scope).expect("scope");
+    assert!(sem.scope_within(leaf_scope, ScopeId::MACHINE));
+    assert_eq!(
+        sem.ancestor_in(leaf, ScopeId::MACHINE),
+        Some(id(&sem, "Top"))
+    );
+    assert_eq!(sem.ancestor_in(done, leaf_scope), None);
+    assert_eq!(sem.scopes().len(), depth + 2);
+    // Find references of Done: the top-level Parallel's Next and the leaf's out-of-scope Next.
+    assert_eq!(sem.predecessors(done).count(), 2);
 }
