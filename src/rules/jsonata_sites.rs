@@ -85,3 +85,56 @@ pub fn jsonata_strings<'m>(model: &'m Definition<'_>) -> Vec<ExprString<'m>> {
     out.sort_by_key(|e| e.node.span);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::{parse, SourceKind};
+
+    #[test]
+    fn lists_expression_fields_of_jsonata_states_only() {
+        let text = r#"{"StartAt":"T","States":{
+          "T":{"Type":"Task","QueryLanguage":"JSONata","Resource":"arn:aws:states:::lambda:invoke","Comment":"{% c %}",
+               "Arguments":{"a":["{% 1 %}"]},"TimeoutSeconds":"{% 2 %}",
+               "Catch":[{"ErrorEquals":["States.ALL"],"Output":"{% 3 %}","Next":"C"}],"Next":"C"},
+          "C":{"Type":"Choice","QueryLanguage":"JSONata","Choices":[{"Condition":"{% 4 %}","Assign":{"v":"{% 5 %}"},"Next":"P"}],"Default":"P"},
+          "P":{"Type":"Pass","Parameters":{"x":"{% 6 %}"},"End":true}}}"#;
+        let parsed = parse(text, SourceKind::Json);
+        let root = parsed.root.expect("parses");
+        let model = crate::model::build(&root);
+        let found: Vec<(String, &str, ObjectKind)> = jsonata_strings(&model)
+            .into_iter()
+            .map(|e| (e.pointer, e.field, e.owner))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (
+                    "/States/T/Arguments/a/0".to_string(),
+                    "Arguments",
+                    ObjectKind::Task
+                ),
+                (
+                    "/States/T/TimeoutSeconds".to_string(),
+                    "TimeoutSeconds",
+                    ObjectKind::Task
+                ),
+                (
+                    "/States/T/Catch/0/Output".to_string(),
+                    "Output",
+                    ObjectKind::Catcher
+                ),
+                (
+                    "/States/C/Choices/0/Condition".to_string(),
+                    "Condition",
+                    ObjectKind::ChoiceRule
+                ),
+                (
+                    "/States/C/Choices/0/Assign/v".to_string(),
+                    "Assign",
+                    ObjectKind::ChoiceRule
+                ),
+            ]
+        );
+    }
+}
