@@ -25,6 +25,7 @@
 
 pub mod intrinsic;
 pub mod jsonata;
+pub mod jsonata_eval;
 pub mod jsonpath;
 pub mod span_map;
 
