@@ -278,6 +278,24 @@ impl<'a> Semantic<'a> {
         self.by_pointer.get(pointer).copied()
     }
 
+    /// The transition whose value covers the byte `offset` (for "go to definition" on a `Next`, `Default`,
+    /// `StartAt`...).
+    pub fn transition_at(&self, offset: usize) -> Option<&Transition<'a>> {
+        self.transitions
+            .iter()
+            .find(|t| t.span().start() <= offset && offset < t.span().end())
+    }
+    /// The state whose name key covers the byte `offset` (for "find references" on a state name).
+    pub fn state_named_at(&self, offset: usize) -> Option<StateId> {
+        self.states
+            .iter()
+            .find(|s| {
+                let k = s.state.name.span;
+                k.start() <= offset && offset < k.end()
+            })
+            .map(|s| s.id)
+    }
+
     // -- graph queries ---------------------------------------------------------------------------------------
 
     /// True when the state is reachable from its scope's `StartAt` over every edge kind.
