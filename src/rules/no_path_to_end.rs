@@ -75,7 +75,7 @@ fn check_scope(sem: &Semantic<'_>, scope: &ScopeInfo<'_>, out: &mut Vec<Diagnost
     let mut dead: Vec<(usize, StateId)> = scope
         .states
         .iter()
-        .filter(|s| !sem.can_reach_terminal(**s))
+        .filter(|s| !sem.may_reach_end(**s))
         .filter_map(|s| sem.reach_rank(*s).map(|r| (r, *s)))
         .collect();
     dead.sort_unstable();

@@ -186,6 +186,8 @@ pub struct ScopeInfo<'a> {
     names: HashMap<&'a str, StateId>,
     /// Per node: breadth-first visit rank from `StartAt`, `None` when unreachable.
     reach_rank: Vec<Option<usize>>,
+    /// Per node: a terminal state is reachable from it.
+    reaches_terminal: Vec<bool>,
     /// Per node: a terminal or open state is reachable from it.
     reaches_end: Vec<bool>,
     /// Per node: its strongly connected component.
@@ -278,6 +280,24 @@ impl<'a> Semantic<'a> {
         self.by_pointer.get(pointer).copied()
     }
 
+    /// The transition whose value covers the byte `offset` (for "go to definition" on a `Next`, `Default`,
+    /// `StartAt`...).
+    pub fn transition_at(&self, offset: usize) -> Option<&Transition<'a>> {
+        self.transitions
+            .iter()
+            .find(|t| t.span().start() <= offset && offset < t.span().end())
+    }
+    /// The state whose name key covers the byte `offset` (for "find references" on a state name).
+    pub fn state_named_at(&self, offset: usize) -> Option<StateId> {
+        self.states
+            .iter()
+            .find(|s| {
+                let k = s.state.name.span;
+                k.start() <= offset && offset < k.end()
+            })
+            .map(|s| s.id)
+    }
+
     // -- graph queries ---------------------------------------------------------------------------------------
 
     /// True when the state is reachable from its scope's `StartAt` over every edge kind.
@@ -319,9 +339,19 @@ impl<'a> Semantic<'a> {
             })
             .unwrap_or_default()
     }
-    /// True when a terminal state, or an open state (see [`StateInfo::open`]), can be reached from the state over
-    /// every edge kind (the state itself included).
+    /// True when a terminal state of the scope can be reached from the state over every edge kind (the state
+    /// itself included). Transitions that do not resolve in the scope lead nowhere.
     pub fn can_reach_terminal(&self, id: StateId) -> bool {
+        self.state(id).is_some_and(|s| {
+            self.scope(s.scope)
+                .and_then(|sc| sc.reaches_terminal.get(s.node.index()).copied())
+                .unwrap_or(false)
+        })
+    }
+    /// Like [`Semantic::can_reach_terminal`], but an open state (see [`StateInfo::open`]: unknown type, missing
+    /// `Next`/`End`, a transition that does not resolve in the scope) also counts as a possible end. Rules use this
+    /// so that one broken transition is not reported again as a loop without exit.
+    pub fn may_reach_end(&self, id: StateId) -> bool {
         self.state(id).is_some_and(|s| {
             self.scope(s.scope)
                 .and_then(|sc| sc.reaches_end.get(s.node.index()).copied())
@@ -496,6 +526,7 @@ impl<'a> Semantic<'a> {
                 transitions: Vec::new(),
                 names,
                 reach_rank: Vec::new(),
+                reaches_terminal: Vec::new(),
                 reaches_end: Vec::new(),
                 component: Vec::new(),
                 cyclic: Vec::new(),
@@ -631,14 +662,14 @@ impl<'a> Semantic<'a> {
                 Target::InScope(s) => self.state(s).map(|s| s.node),
                 _ => None,
             });
-        let seeds: Vec<NodeIndex> = self
+        // (node, terminal, open) for the backward searches.
+        let flags: Vec<(NodeIndex, bool, bool)> = self
             .scope(sid)
             .map(|sc| {
                 sc.states
                     .iter()
                     .filter_map(|s| self.state(*s))
-                    .filter(|s| s.terminal || s.open)
-                    .map(|s| s.node)
+                    .map(|s| (s.node, s.terminal, s.open))
                     .collect()
             })
             .unwrap_or_default();
@@ -668,23 +699,11 @@ impl<'a> Semantic<'a> {
                 }
             }
         }
-        // Backward search from terminal and open states.
-        let mut reaches_end = vec![false; n];
-        let mut queue: VecDeque<NodeIndex> = VecDeque::new();
-        for s in seeds {
-            if let Some(r @ false) = reaches_end.get_mut(s.index()) {
-                *r = true;
-                queue.push_back(s);
-            }
-        }
-        while let Some(v) = queue.pop_front() {
-            for w in sc.graph.neighbors_directed(v, Direction::Incoming) {
-                if let Some(r @ false) = reaches_end.get_mut(w.index()) {
-                    *r = true;
-                    queue.push_back(w);
-                }
-            }
-        }
+        // Backward searches: from terminal states, and from terminal or open states.
+        let terminal_seeds = flags.iter().filter(|f| f.1).map(|f| f.0);
+        let reaches_terminal = backward(&sc.graph, terminal_seeds);
+        let end_seeds = flags.iter().filter(|f| f.1 || f.2).map(|f| f.0);
+        let reaches_end = backward(&sc.graph, end_seeds);
         // Strongly connected components (Kosaraju: iterative).
         let sccs = petgraph::algo::kosaraju_scc(&sc.graph);
         let mut component = vec![0usize; n];
@@ -708,9 +727,34 @@ impl<'a> Semantic<'a> {
             cyclic.push(members.len() > 1 || self_loop);
         }
         sc.reach_rank = rank;
+        sc.reaches_terminal = reaches_terminal;
         sc.reaches_end = reaches_end;
         sc.component = component;
         sc.cyclic = cyclic;
         sc.members = member_ids;
     }
+}
+
+/// The nodes from which one of `seeds` is reachable (seeds included): a breadth-first search over incoming edges.
+fn backward(
+    graph: &DiGraph<StateId, TransitionId>,
+    seeds: impl Iterator<Item = NodeIndex>,
+) -> Vec<bool> {
+    let mut seen = vec![false; graph.node_count()];
+    let mut queue: VecDeque<NodeIndex> = VecDeque::new();
+    for s in seeds {
+        if let Some(r @ false) = seen.get_mut(s.index()) {
+            *r = true;
+            queue.push_back(s);
+        }
+    }
+    while let Some(v) = queue.pop_front() {
+        for w in graph.neighbors_directed(v, Direction::Incoming) {
+            if let Some(r @ false) = seen.get_mut(w.index()) {
+                *r = true;
+                queue.push_back(w);
+            }
+        }
+    }
+    seen
 }

@@ -26,12 +26,11 @@ fn names(sem: &Semantic<'_>, ids: &[StateId]) -> Vec<String> {
 
 #[test]
 fn chain_reachability_terminals_and_predecessors() {
-    let root = parse(
-        r#"{"StartAt":"A","States":{
+    let text = r#"{"StartAt":"A","States":{
             "A":{"Type":"Pass","Next":"B"},
             "B":{"Type":"Task","Resource":"r","Next":"C"},
-            "C":{"Type":"Succeed"}}}"#,
-    );
+            "C":{"Type":"Succeed"}}}"#;
+    let root = parse(text);
     let def = build(&root);
     let sem = Semantic::build(&def);
     assert_eq!(sem.scopes().len(), 1);
@@ -53,9 +52,16 @@ fn chain_reachability_terminals_and_predecessors() {
     assert_eq!(preds.len(), 1);
     assert_eq!(preds[0].kind, TransitionKind::Start);
     assert_eq!(preds[0].source, None);
-    assert_eq!(&r#"{"StartAt":"A""#[11..14], "\"A\"");
+    assert_eq!(&text[11..14], "\"A\"");
     assert_eq!(preds[0].span(), Span::new(11, 14));
     assert_eq!(preds[0].pointer(), "/StartAt");
+    // Go to definition from the `Next` of B, find references from the name of C.
+    let next_c = text.find(r#""Next":"C""#).expect("Next") + 8;
+    let t = sem.transition_at(next_c).expect("a transition");
+    assert_eq!(t.target, Target::InScope(id(&sem, "C")));
+    let name_c = text.find(r#""C":{"#).expect("C") + 1;
+    assert_eq!(sem.state_named_at(name_c), Some(id(&sem, "C")));
+    assert_eq!(sem.transition_at(0).map(|t| t.id), None);
     let preds: Vec<_> = sem.predecessors(id(&sem, "C")).collect();
     assert_eq!(preds.len(), 1);
     assert_eq!(preds[0].source, Some(id(&sem, "B")));
@@ -247,7 +253,9 @@ fn unknown_and_broken_transitions_are_open() {
     for n in ["A", "B", "C", "D", "E"] {
         let s = sem.state(id(&sem, n)).expect("state");
         assert!(s.open, "{n} should be open");
-        assert!(sem.can_reach_terminal(s.id), "{n}");
+        // Open states may end the scope; no terminal state exists, strictly.
+        assert!(sem.may_reach_end(s.id), "{n}");
+        assert!(!sem.can_reach_terminal(s.id), "{n}");
     }
     let targets: Vec<_> = sem.transitions().iter().map(|t| t.target).collect();
     assert_eq!(
