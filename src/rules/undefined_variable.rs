@@ -8,8 +8,8 @@ declare_rule! {
     /// ## What it does
     /// Reports a read of a workflow variable (`$name` in a JSONata expression, a JSONPath `key.$` value, a path
     /// field or an intrinsic-function argument) that no assignment reaches: an error when no path from `StartAt`
-    /// assigns it, a warning when some path does not. A JSONata read of a never-assigned variable is a warning
-    /// too (an unassigned variable is `undefined` there, which expressions may test with `$exists`), and so is a
+    /// assigns it, a warning when some path does not. A JSONata read of a never-assigned variable is reported as
+    /// a warning (such definitions deploy: LocalStack's AWS-validated templates include them), and so is a
     /// JSONPath `$name` in a machine that assigns no variable at all (most likely a typo for `$.name`).
     ///
     /// The analysis follows the transitions of each scope: assignments take effect after their state (a
@@ -19,9 +19,9 @@ declare_rule! {
     /// built-in functions and `$states` are not workflow variables.
     ///
     /// ## Why is this bad?
-    /// A JSONPath reference to an unassigned variable fails the state at run time; in JSONata the variable is
-    /// `undefined`, which fails the state with `States.QueryEvaluationError` when a field evaluates to nothing,
-    /// and silently drops values otherwise.
+    /// Step Functions accepts the definition, but the state fails at run time: a JSONPath reference to an
+    /// unassigned variable fails the state, and a JSONata expression that references a variable not defined
+    /// fails with `States.QueryEvaluationError` (even inside `$exists`).
     ///
     /// ## Example
     /// ```json
@@ -100,8 +100,8 @@ impl Rule for UndefinedVariable {
                     )
                     .label("never assigned on any path to here")
                     .note(if r.jsonata {
-                        "in JSONata an unassigned variable is `undefined`: the field evaluates to nothing (the \
-                         state fails with `States.QueryEvaluationError`) or the value is silently dropped"
+                        "Step Functions fails a JSONata expression that references an undefined variable with \
+                         `States.QueryEvaluationError`"
                     } else {
                         "a JSONPath reference to an unassigned variable fails the state at run time"
                     });
