@@ -4,7 +4,7 @@ use crate::expr::jsonata::{
 };
 use crate::expr::span_map::SpanMap;
 use crate::rules::invalid_jsonata::map_content;
-use crate::rules::jsonata_sites::jsonata_strings;
+use crate::rules::jsonata_sites::{jsonata_keys, jsonata_strings};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::syntax::Span;
 
@@ -17,7 +17,7 @@ declare_rule! {
     /// expression written in JSONPath syntax (`{% $.items[?(@.price < 10)] %}`). Warnings: whitespace outside the
     /// delimiters (`" {% $x %}"` is a literal string), an expression written flush against both delimiters
     /// (`{%$x%}`), and a JSONPath string such as `"$.name"` or `"$$.Execution.Id"`, which a JSONata state passes
-    /// on as literal text.
+    /// on as literal text, and a `key.$` object key (JSONata states keep the key as written).
     ///
     /// ## Why is this bad?
     /// Step Functions evaluates a string of a JSONata state only when the whole string is `{% <expression> %}`.
@@ -66,6 +66,32 @@ impl Rule for JsonataNotEnclosed {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(model) = ctx.model else { return };
+        for k in jsonata_keys(model) {
+            let Some(name) = k.key.text.strip_suffix(".$") else {
+                continue;
+            };
+            if k.field == "Assign" && k.depth == 0 {
+                continue; // a variable name: invalid-variable-name explains it
+            }
+            let suffix = crate::expr::span_map::map_span(
+                ctx.text,
+                k.key.span,
+                Span::new(name.len(), k.key.text.len()),
+            );
+            let mut d = META
+                .diagnostic(suffix, format!("`{}` keeps its `.$` suffix in a JSONata state", k.key.text))
+                .label("not a dynamic key here")
+                .note(
+                    "JSONata states do not use `.$` keys: the key is kept as written and its value is taken \
+                     literally; a value is computed only by a `{% ... %}` string",
+                )
+                .help(format!(
+                    "name the key `{name}` and write the value as a JSONata expression `{{% ... %}}`"
+                ))
+                .pointer(k.pointer.clone());
+            d.severity = Severity::Warning;
+            out.push(d);
+        }
         for e in jsonata_strings(model) {
             let map = SpanMap::new(ctx.text, e.node.span);
             let at = |s: Span| map_content(map.as_ref(), e.node.span, s);
@@ -269,5 +295,13 @@ mod tests {
         let (_, d) = findings(r#"{"x":"$.a","y":"$$.Execution.Id","z":"$var","w":"hello"}"#);
         assert_eq!(d.len(), 2, "{d:#?}");
         assert!(d.iter().all(|d| d.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn dollar_keys_are_literal_in_jsonata() {
+        let (t, d) = findings(r#"{"a.$":"{% 1 %}","b":{"c.$":"x"}}"#);
+        let spans: Vec<&str> = d.iter().map(|d| &t[d.span().range()]).collect();
+        assert_eq!(spans, vec![".$", ".$"]);
+        assert_eq!(d[1].pointer, "/States/A/Output/b/c.$");
     }
 }

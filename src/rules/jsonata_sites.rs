@@ -27,10 +27,33 @@ pub struct ExprString<'m> {
     pub state: Option<&'m str>,
 }
 
+/// An object key inside an expression-bearing field of a JSONata state (`Arguments`, `Output`, `Assign`, ...).
+#[derive(Debug, Clone)]
+pub struct ExprKey<'m> {
+    pub key: &'m crate::syntax::Key,
+    /// Pointer of the member.
+    pub pointer: String,
+    /// The top field the key is under.
+    pub field: &'m str,
+    /// Nesting below the field: 0 for a key of the field's own object (an `Assign` variable name).
+    pub depth: usize,
+}
+
 /// Every string of every expression-bearing field of the JSONata states of the machine, in document order (each
 /// string once).
 pub fn jsonata_strings<'m>(model: &'m Definition<'_>) -> Vec<ExprString<'m>> {
+    walk(model).0
+}
+
+/// Every object key inside the expression-bearing fields of the JSONata states, in document order.
+pub fn jsonata_keys<'m>(model: &'m Definition<'_>) -> Vec<ExprKey<'m>> {
+    walk(model).1
+}
+
+fn walk<'m>(model: &'m Definition<'_>) -> (Vec<ExprString<'m>>, Vec<ExprKey<'m>>) {
     let mut out = Vec::new();
+    let mut keys: Vec<ExprKey<'m>> = Vec::new();
+    let mut seen_keys: HashSet<Span> = HashSet::new();
     let mut seen: HashSet<Span> = HashSet::new();
     for site in model.sites() {
         if site.query_language != QueryLanguage::Jsonata || site.kind == ObjectKind::TopLevel {
@@ -74,7 +97,16 @@ pub fn jsonata_strings<'m>(model: &'m Definition<'_>) -> Vec<ExprString<'m>> {
                     }
                     Value::Object(members) => {
                         for mm in members.iter().rev() {
-                            stack.push((&mm.value, pointer_push(&ptr, &mm.key.text), depth + 1));
+                            let p = pointer_push(&ptr, &mm.key.text);
+                            if seen_keys.insert(mm.key.span) {
+                                keys.push(ExprKey {
+                                    key: &mm.key,
+                                    pointer: p.clone(),
+                                    field: fs.name,
+                                    depth,
+                                });
+                            }
+                            stack.push((&mm.value, p, depth + 1));
                         }
                     }
                     _ => {}
@@ -83,7 +115,8 @@ pub fn jsonata_strings<'m>(model: &'m Definition<'_>) -> Vec<ExprString<'m>> {
         }
     }
     out.sort_by_key(|e| e.node.span);
-    out
+    keys.sort_by_key(|k| k.key.span);
+    (out, keys)
 }
 
 #[cfg(test)]
