@@ -93,7 +93,10 @@ impl Rule for InvalidJsonata {
                     .help(help_for(&err.message))
                     .pointer(e.pointer.clone());
                 if let Some((rel, msg)) = &err.related {
-                    d = d.secondary(at(*rel), msg.clone());
+                    // Not when the string cannot be mapped exactly (block scalars): both would be the whole token.
+                    if at(*rel) != span {
+                        d = d.secondary(at(*rel), msg.clone());
+                    }
                 }
                 out.push(d);
                 continue;

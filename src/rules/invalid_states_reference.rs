@@ -127,19 +127,23 @@ impl Rule for InvalidStatesReference {
                         )
                         .help("move this to the `Output` or `Assign` of a catcher of the state"),
                     other => {
-                        let d = META
+                        let mut d = META
                             .diagnostic(
                                 at(mspan),
                                 format!("`$states` has no member `{other}`"),
                             )
-                            .label("unknown member")
-                            .secondary(at(r.root_span), "the reserved variable")
+                            .label("unknown member");
+                        if at(r.root_span) != at(mspan) {
+                            d = d.secondary(at(r.root_span), "the reserved variable");
+                        }
+                        let d = d
                             .note(
                                 "`$states` has exactly the members `input`, `result`, `errorOutput` and `context`; \
                                  any other member is undefined",
                             );
                         match did_you_mean(other, STATES_MEMBERS.iter().copied()) {
-                            Some(s) => d.help(format!("did you mean `$states.{s}`?")).fix(Fix {
+                            // A fix only when the member maps exactly into the file.
+                            Some(s) if map.is_some() => d.help(format!("did you mean `$states.{s}`?")).fix(Fix {
                                 title: format!("Replace `{other}` with `{s}`"),
                                 applicability: if s.eq_ignore_ascii_case(other) {
                                     Applicability::Safe
@@ -151,6 +155,7 @@ impl Rule for InvalidStatesReference {
                                     replacement: s.to_string(),
                                 }],
                             }),
+                            Some(s) => d.help(format!("did you mean `$states.{s}`?")),
                             None => d.help(
                                 "use `$states.input`, `$states.result`, `$states.errorOutput` or \
                                  `$states.context`",
@@ -194,6 +199,26 @@ mod tests {
             findings(task),
             vec!["$states.errorOutput", "$states.result"]
         );
+    }
+
+    #[test]
+    fn block_scalars_get_no_fix_and_no_duplicate_label() {
+        let text = "QueryLanguage: JSONata\nStartAt: A\nStates:\n  A:\n    Type: Pass\n    Output: |-\n      {% $states.Input %}\n    End: true\n";
+        let d: Vec<_> = crate::lint::lint_source("t.yaml", text, SourceKind::Yaml)
+            .into_iter()
+            .filter(|d| d.rule.code == super::META.code)
+            .collect();
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(d[0].fix.is_none());
+        assert!(d[0].secondary.is_empty());
+        let exact = text.replace("|-\n      {% $states.Input %}", "\"{% $states.Input %}\"");
+        let d: Vec<_> = crate::lint::lint_source("t.yaml", &exact, SourceKind::Yaml)
+            .into_iter()
+            .filter(|d| d.rule.code == super::META.code)
+            .collect();
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(&exact[d[0].span().range()], "Input");
+        assert!(d[0].fix.is_some());
     }
 
     #[test]

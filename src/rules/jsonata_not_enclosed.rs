@@ -120,6 +120,7 @@ impl Rule for JsonataNotEnclosed {
                     );
                 }
             }
+            let before = out.len();
             match delimiter_problem(e.text) {
                 Some(DelimiterProblem::NoClose { .. }) => {
                     let open = e.text.len() - e.text.trim_start().len();
@@ -245,6 +246,12 @@ impl Rule for JsonataNotEnclosed {
                         d.severity = Severity::Warning;
                         out.push(d);
                     }
+                }
+            }
+            if map.is_none() {
+                // The string cannot be mapped exactly (a YAML block scalar): no edit can be placed safely.
+                for d in out.iter_mut().skip(before) {
+                    d.fix = None;
                 }
             }
         }

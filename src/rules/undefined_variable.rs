@@ -114,8 +114,13 @@ impl Rule for UndefinedVariable {
                 // No variable anywhere: most likely `$x` meant the input path `$.x`.
                 d = d
                     .note("the state machine assigns no variable at all")
-                    .help(format!("did you mean the input path `$.{}`?", r.name))
-                    .fix(Fix {
+                    .help(format!("did you mean the input path `$.{}`?", r.name));
+                let exact = ctx
+                    .text
+                    .get(r.span.range())
+                    .is_some_and(|t| t.starts_with('$'));
+                if exact {
+                    d = d.fix(Fix {
                         title: format!("Read `$.{}` from the state input", r.name),
                         applicability: Applicability::Unsafe,
                         edits: vec![Edit {
@@ -123,6 +128,7 @@ impl Rule for UndefinedVariable {
                             replacement: ".".into(),
                         }],
                     });
+                }
                 out.push(d.pointer(r.pointer.clone()));
                 continue;
             }
