@@ -96,12 +96,14 @@ pub fn lint_with(
     }
     let mut out = parsed.diagnostics;
     let model = parsed.root.as_ref().map(model::build);
+    let semantic = model.as_ref().map(crate::semantic::Semantic::build);
     let ctx = Context {
         path,
         text,
         kind,
         root: parsed.root.as_ref(),
         model: model.as_ref(),
+        semantic: semantic.as_ref(),
     };
     for (i, rule) in RULES.iter().enumerate() {
         if options.rules.level_at(i).is_some() {

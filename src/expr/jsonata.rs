@@ -103,6 +103,8 @@ pub const BUILTIN_FUNCTIONS: &[&str] = &[
     "hash",
     "uuid",
     "parse",
+    // Used by LocalStack's AWS-validated JSONata snapshot tests (`math_random_seeded_jsonata`).
+    "randomSeeded",
 ];
 
 /// JSONata functions Step Functions rejects.
@@ -517,7 +519,11 @@ fn error_code(message: &str) -> Option<String> {
 fn humanize(message: &str) -> String {
     let m = message.trim_start_matches("Parse error: ");
     let m = match error_code(m) {
-        Some(c) => m[c.len()..].trim_start_matches(':').trim_start(),
+        Some(c) => m
+            .get(c.len()..)
+            .unwrap_or(m)
+            .trim_start_matches(':')
+            .trim_start(),
         None => m,
     };
     let mut s = m.to_string();
@@ -672,9 +678,30 @@ fn locate(
             lo = mid + 1;
         }
     }
+    let Some(tok) = tokens.get(lo) else {
+        return SyntaxError {
+            message,
+            span: whole,
+            related: None,
+            code,
+        };
+    };
+    let text = tok.text(body);
+    let message = match code.as_deref() {
+        Some("S0201" | "S0204" | "S0211") | None
+            if raw.contains("Syntax error") || code.is_some() =>
+        {
+            format!("unexpected `{text}`")
+        }
+        Some("S0202") => match message.find(", got ") {
+            Some(k) => format!("{}, found `{text}`", message.get(..k).unwrap_or("")),
+            None => message,
+        },
+        _ => message,
+    };
     SyntaxError {
         message,
-        span: tokens.get(lo).map_or(whole, |t| t.span),
+        span: tok.span,
         related: None,
         code,
     }

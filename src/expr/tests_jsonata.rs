@@ -205,6 +205,9 @@ fn never_panics_on_odd_input() {
     for src in [
         "\\", "'\\", "`", "/*", "/", "$", "$$", "{%", "é'", "\u{0}", "((]", "a.b.", "λ(", "$x :=",
     ] {
-        let _ = parse(src);
+        let p = parse(src);
+        if let Some(e) = p.error {
+            assert!(e.span.end() <= src.len(), "{src:?}: {e:?}");
+        }
     }
 }

@@ -153,6 +153,8 @@ pub struct Context<'a> {
     pub root: Option<&'a Node>,
     /// The typed model; `None` when the root is not an object.
     pub model: Option<&'a Definition<'a>>,
+    /// Scopes, transition graphs and graph queries, built once from the model; `None` when `model` is.
+    pub semantic: Option<&'a crate::semantic::Semantic<'a>>,
 }
 
 /// A lint rule.
@@ -179,6 +181,7 @@ macro_rules! parser_rule {
     };
 }
 
+pub mod choice_without_default;
 pub mod definition_too_large;
 pub mod duplicate_key;
 pub mod duplicate_state_name;
@@ -189,22 +192,35 @@ pub mod integrations;
 pub mod invalid_field_type;
 pub mod invalid_field_value;
 pub mod invalid_json;
+pub mod invalid_jsonata;
 pub mod invalid_resource;
 pub mod invalid_state_name;
+pub mod invalid_states_reference;
+pub mod invalid_variable_name;
 pub mod invalid_yaml;
+pub mod jsonata_not_enclosed;
+pub mod jsonata_sites;
 pub mod lambda_retry_missing;
 pub mod missing_field;
+pub mod no_path_to_end;
+pub mod no_terminal_state;
 pub mod payload_too_large;
 pub mod shadowed_catcher;
 pub mod shadowed_retrier;
 pub mod states_all_not_last;
 pub mod task_token_not_passed;
 pub mod too_deeply_nested;
+pub mod transition_out_of_scope;
+pub mod undefined_variable;
 pub mod unknown_error_name;
 pub mod unknown_field;
+pub mod unknown_transition_target;
 pub mod unraisable_error;
+pub mod unreachable_state;
 pub mod unretriable_error;
 pub mod unsupported_integration_pattern;
+pub mod unused_variable;
+pub mod variables;
 pub mod wrong_query_language_field;
 
 pub mod conflicting_payload_keys;
@@ -229,6 +245,12 @@ pub static RULES: &[&dyn Rule] = &[
     &invalid_state_name::InvalidStateName,
     &duplicate_state_name::DuplicateStateName,
     &wrong_query_language_field::WrongQueryLanguageField,
+    &unknown_transition_target::UnknownTransitionTarget,
+    &transition_out_of_scope::TransitionOutOfScope,
+    &unreachable_state::UnreachableState,
+    &no_terminal_state::NoTerminalState,
+    &no_path_to_end::NoPathToEnd,
+    &choice_without_default::ChoiceWithoutDefault,
     &invalid_path::InvalidPath,
     &invalid_intrinsic::InvalidIntrinsic,
     &invalid_context_path::InvalidContextPath,
@@ -247,6 +269,12 @@ pub static RULES: &[&dyn Rule] = &[
     &unsupported_integration_pattern::UnsupportedIntegrationPattern,
     &task_token_not_passed::TaskTokenNotPassed,
     &lambda_retry_missing::LambdaRetryMissing,
+    &invalid_jsonata::InvalidJsonata,
+    &jsonata_not_enclosed::JsonataNotEnclosed,
+    &invalid_states_reference::InvalidStatesReference,
+    &invalid_variable_name::InvalidVariableName,
+    &undefined_variable::UndefinedVariable,
+    &unused_variable::UnusedVariable,
     &definition_too_large::DefinitionTooLarge,
     &too_deeply_nested::TooDeeplyNested,
     &payload_too_large::PayloadTooLarge,
