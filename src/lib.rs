@@ -13,4 +13,5 @@ pub mod model;
 pub mod render;
 pub mod rules;
 pub mod semantic;
+pub mod sim;
 pub mod syntax;

@@ -182,9 +182,12 @@ macro_rules! parser_rule {
 }
 
 pub mod choice_without_default;
+pub mod definition_too_large;
 pub mod duplicate_key;
 pub mod duplicate_state_name;
+pub mod error_handling;
 pub mod exclusive_fields;
+pub mod heartbeat_not_below_timeout;
 pub mod integrations;
 pub mod invalid_field_type;
 pub mod invalid_field_value;
@@ -196,11 +199,19 @@ pub mod lambda_retry_missing;
 pub mod missing_field;
 pub mod no_path_to_end;
 pub mod no_terminal_state;
+pub mod payload_too_large;
+pub mod shadowed_catcher;
+pub mod shadowed_retrier;
+pub mod states_all_not_last;
 pub mod task_token_not_passed;
+pub mod too_deeply_nested;
 pub mod transition_out_of_scope;
+pub mod unknown_error_name;
 pub mod unknown_field;
 pub mod unknown_transition_target;
+pub mod unraisable_error;
 pub mod unreachable_state;
+pub mod unretriable_error;
 pub mod unsupported_integration_pattern;
 pub mod wrong_query_language_field;
 
@@ -239,10 +250,20 @@ pub static RULES: &[&dyn Rule] = &[
     &missing_path_suffix::MissingPathSuffix,
     &static_pass_result::StaticPassResult,
     &conflicting_payload_keys::ConflictingPayloadKeys,
+    &states_all_not_last::StatesAllNotLast,
+    &unknown_error_name::UnknownErrorName,
+    &shadowed_retrier::ShadowedRetrier,
+    &shadowed_catcher::ShadowedCatcher,
+    &unretriable_error::UnretriableError,
+    &unraisable_error::UnraisableError,
+    &heartbeat_not_below_timeout::HeartbeatNotBelowTimeout,
     &invalid_resource::InvalidResource,
     &unsupported_integration_pattern::UnsupportedIntegrationPattern,
     &task_token_not_passed::TaskTokenNotPassed,
     &lambda_retry_missing::LambdaRetryMissing,
+    &definition_too_large::DefinitionTooLarge,
+    &too_deeply_nested::TooDeeplyNested,
+    &payload_too_large::PayloadTooLarge,
 ];
 
 /// Finds a rule by name or code (case-insensitive for codes).
