@@ -1,7 +1,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::model::ScopeKind;
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::semantic::{ScopeId, Semantic, StateId, Target, Transition};
+use crate::semantic::{ScopeId, Semantic, StateId, Target, Transition, TransitionKind};
 
 declare_rule! {
     /// ## What it does
@@ -99,6 +99,12 @@ fn help(sem: &Semantic<'_>, t: &Transition<'_>, target: StateId, target_scope: S
             .and_then(|s| sem.state(s))
             .map(|s| s.state.describe())
     };
+    if t.kind == TransitionKind::Start {
+        return format!(
+            "`StartAt` must name a state of {}; add the state there or name one that is",
+            sem.describe_scope(t.scope)
+        );
+    }
     if sem.scope_within(t.scope, target_scope) {
         // Jumping out: end this scope and continue from its owner.
         let what = match sem.scope(t.scope).map(|s| s.scope.kind) {
@@ -183,6 +189,16 @@ mod tests {
             help.ends_with("from the `Next` of Parallel state `P`"),
             "{help}"
         );
+        // A branch whose StartAt names an outer state.
+        let start = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+            {"StartAt":"P","States":{"B":{"Type":"Succeed"}}}]}}}"#;
+        let d3 = findings(start);
+        assert_eq!(d3.len(), 1, "{d3:#?}");
+        assert!(d3[0]
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("`StartAt` must name a state of branch #1"));
         // The secondary label points at the target's definition.
         assert_eq!(&text[d[0].secondary[0].span.range()], "\"Done\"");
     }
