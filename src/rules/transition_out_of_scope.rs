@@ -1,7 +1,7 @@
 use crate::diagnostics::Diagnostic;
 use crate::model::ScopeKind;
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::semantic::{ScopeId, Semantic, Target, Transition};
+use crate::semantic::{ScopeId, Semantic, StateId, Target, Transition, TransitionKind};
 
 declare_rule! {
     /// ## What it does
@@ -75,7 +75,7 @@ impl Rule for TransitionOutOfScope {
                     "{} is a self-contained state machine: its transitions stay inside its own `States` object, and no transition enters it from outside",
                     capitalize(&if sem.scope_within(target.scope, t.scope) { there.clone() } else { here.clone() })
                 ))
-                .help(help(sem, t, target.scope))
+                .help(help(sem, t, target.id, target.scope))
                 .pointer(t.pointer());
             out.push(d);
         }
@@ -91,27 +91,36 @@ fn capitalize(s: &str) -> String {
 }
 
 /// What to do, by how the two scopes relate.
-fn help(sem: &Semantic<'_>, t: &Transition<'_>, target_scope: ScopeId) -> String {
-    let owner = |s: ScopeId| {
-        sem.scope(s)
-            .and_then(|sc| sc.parent)
-            .and_then(|p| sem.state(p))
-            .map(|p| p.state.describe())
+fn help(sem: &Semantic<'_>, t: &Transition<'_>, target: StateId, target_scope: ScopeId) -> String {
+    // The state of `scope` that contains `inner` (a Parallel or Map state, at any depth).
+    let container = |inner: Option<StateId>, scope: ScopeId| {
+        inner
+            .and_then(|s| sem.ancestor_in(s, scope))
+            .and_then(|s| sem.state(s))
+            .map(|s| s.state.describe())
     };
+    if t.kind == TransitionKind::Start {
+        return format!(
+            "`StartAt` must name a state of {}; add the state there or name one that is",
+            sem.describe_scope(t.scope)
+        );
+    }
     if sem.scope_within(t.scope, target_scope) {
         // Jumping out: end this scope and continue from its owner.
         let what = match sem.scope(t.scope).map(|s| s.scope.kind) {
             Some(ScopeKind::Branch { .. }) => "branch",
             _ => "iteration",
         };
-        let owner = owner(t.scope).unwrap_or_else(|| "the enclosing state".to_string());
+        let owner =
+            container(t.source, target_scope).unwrap_or_else(|| "the enclosing state".to_string());
         format!(
             "end the {what} here (`\"End\": true` or a Succeed state) and continue to `{}` from the `Next` of {owner}",
             t.name
         )
     } else if sem.scope_within(target_scope, t.scope) {
         // Jumping in: go to the owning state, whose StartAt decides where execution begins inside.
-        let owner = owner(target_scope).unwrap_or_else(|| "the state that contains it".to_string());
+        let owner = container(Some(target), t.scope)
+            .unwrap_or_else(|| "the state that contains it".to_string());
         format!(
             "transition to {owner} instead; the `StartAt` of {} decides where execution begins inside",
             sem.describe_scope(target_scope)
@@ -168,6 +177,28 @@ mod tests {
             "{}",
             helps[2]
         );
+        // From two levels down to the machine: continue from the top-level state that contains the branch.
+        let deep = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","Next":"Done","Branches":[
+            {"StartAt":"Q","States":{"Q":{"Type":"Parallel","End":true,"Branches":[
+                {"StartAt":"X","States":{"X":{"Type":"Pass","Next":"Done"}}}]}}}]},
+            "Done":{"Type":"Succeed"}}}"#;
+        let d2 = findings(deep);
+        assert_eq!(d2.len(), 1, "{d2:#?}");
+        let help = d2[0].help.as_deref().unwrap_or("");
+        assert!(
+            help.ends_with("from the `Next` of Parallel state `P`"),
+            "{help}"
+        );
+        // A branch whose StartAt names an outer state.
+        let start = r#"{"StartAt":"P","States":{"P":{"Type":"Parallel","End":true,"Branches":[
+            {"StartAt":"P","States":{"B":{"Type":"Succeed"}}}]}}}"#;
+        let d3 = findings(start);
+        assert_eq!(d3.len(), 1, "{d3:#?}");
+        assert!(d3[0]
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("`StartAt` must name a state of branch #1"));
         // The secondary label points at the target's definition.
         assert_eq!(&text[d[0].secondary[0].span.range()], "\"Done\"");
     }

@@ -31,7 +31,7 @@ declare_rule! {
     /// ## References
     /// - <https://docs.aws.amazon.com/step-functions/latest/dg/statemachine-structure.html>
     /// - <https://docs.aws.amazon.com/step-functions/latest/apireference/API_ValidateStateMachineDefinitionDiagnostic.html>
-    /// - <https://states-language.net/spec.html#transition>
+    /// - <https://states-language.net/spec.html>
     pub struct UnknownTransitionTarget {
         code: "ASL201",
         name: "unknown-transition-target",
