@@ -342,7 +342,7 @@ fn list_rules(json: bool) -> miette::Result<ExitCode> {
                 let m = r.meta();
                 serde_json::json!({
                     "code": m.code, "name": m.name, "category": m.category.as_str(),
-                    "severity": m.default_severity.as_str(), "aws_code": m.aws_code, "summary": m.summary(),
+                    "severity": m.default_severity.as_str(), "aws_code": m.aws_code, "summary": m.short_summary(),
                 })
             })
             .collect();
@@ -361,11 +361,11 @@ fn list_rules(json: bool) -> miette::Result<ExitCode> {
             out.push_str(&format!("{}:\n", cat.as_str()));
             for m in rules {
                 out.push_str(&format!(
-                    "  {:<7} {:<28} {:<8} {}\n",
+                    "  {:<7} {:<32} {:<8} {}\n",
                     m.code,
                     m.name,
                     m.default_severity.as_str(),
-                    m.summary()
+                    m.short_summary()
                 ));
             }
         }
