@@ -1,4 +1,4 @@
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::Diagnostic;
 use crate::model::check::{check_type, check_value, TypeCheck};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::syntax::pointer_push;
