@@ -12,4 +12,6 @@ pub mod lint;
 pub mod model;
 pub mod render;
 pub mod rules;
+pub mod semantic;
+pub mod sim;
 pub mod syntax;

@@ -5,6 +5,10 @@ use crate::model;
 use crate::rules::{invalid_json, invalid_yaml, Context, RULES};
 use crate::syntax::{self, Node, SourceKind, Span};
 
+/// Documents larger than this (16 times the 1 MiB definition quota) are not parsed: only the rules that need the
+/// text alone (`definition-too-large`) report on them.
+pub const MAX_ANALYZED_BYTES: usize = 16 * 1024 * 1024;
+
 /// Options of one lint run.
 #[derive(Debug, Clone)]
 pub struct LintOptions {
@@ -79,18 +83,27 @@ pub fn lint_with(
     if options.require_definition && !(text.contains("StartAt") && text.contains("States")) {
         return None;
     }
-    let parsed = syntax::parse(text, kind);
-    if options.require_definition && !parsed.root.as_ref().is_some_and(is_definition) {
+    // Step Functions rejects anything over 1 MiB (`definition-too-large` says so from the text length alone);
+    // a document many times that size is not parsed, so that it is answered promptly.
+    let huge = text.len() > MAX_ANALYZED_BYTES;
+    let parsed = if huge {
+        syntax::ParseOutput::default()
+    } else {
+        syntax::parse(text, kind)
+    };
+    if options.require_definition && !huge && !parsed.root.as_ref().is_some_and(is_definition) {
         return None;
     }
     let mut out = parsed.diagnostics;
     let model = parsed.root.as_ref().map(model::build);
+    let semantic = model.as_ref().map(crate::semantic::Semantic::build);
     let ctx = Context {
         path,
         text,
         kind,
         root: parsed.root.as_ref(),
         model: model.as_ref(),
+        semantic: semantic.as_ref(),
     };
     for (i, rule) in RULES.iter().enumerate() {
         if options.rules.level_at(i).is_some() {

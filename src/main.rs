@@ -44,6 +44,58 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<std::ffi::OsString>,
     },
+    /// Execute a state machine on a virtual clock, answering Task states from mocks.
+    Run(RunArgs),
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum RunFormat {
+    /// A readable timeline of history events, then the result.
+    Human,
+    /// `{"status", "output", "error", "cause", "states", "events"}`.
+    Json,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum UnmockedArg {
+    /// Return the Task's parameters as its result.
+    Echo,
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// The state machine definition (JSON or YAML).
+    definition: PathBuf,
+    /// A file holding the execution input (JSON).
+    #[arg(long, conflicts_with = "input_json")]
+    input: Option<PathBuf>,
+    /// The execution input as JSON text.
+    #[arg(long)]
+    input_json: Option<String>,
+    /// Mocked Task responses: a Step Functions Local MockConfigFile, or `{"State": [{"Return": ...}]}`.
+    #[arg(long)]
+    mock_config: Option<PathBuf>,
+    /// The test case of the MockConfigFile to use.
+    #[arg(long, requires = "mock_config")]
+    test_case: Option<String>,
+    /// The state machine of the MockConfigFile (needed when several define the test case).
+    #[arg(long, requires = "mock_config")]
+    state_machine: Option<String>,
+    /// Context object values (JSON): `{"Execution": {...}, "StateMachine": {...}}`.
+    #[arg(long)]
+    context: Option<PathBuf>,
+    /// S3 objects for ItemReader (JSON): `{"s3": {"bucket": {"key": "text"}}}`.
+    #[arg(long)]
+    resources: Option<PathBuf>,
+    /// Seed for UUIDs, random numbers and retry jitter.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// What a Task without a mocked response does (default: the execution fails naming the state).
+    #[arg(long, value_enum)]
+    unmocked: Option<UnmockedArg>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RunFormat::Human)]
+    format: RunFormat,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
@@ -101,6 +153,7 @@ fn main() -> ExitCode {
         Command::Rules { json } => list_rules(json),
         Command::Rule { name } => show_rule(&name),
         Command::Lsp { args } => run_lsp(&args),
+        Command::Run(args) => run(args),
     };
     match result {
         Ok(code) => code,
@@ -297,7 +350,7 @@ fn list_rules(json: bool) -> miette::Result<ExitCode> {
                 let m = r.meta();
                 serde_json::json!({
                     "code": m.code, "name": m.name, "category": m.category.as_str(),
-                    "severity": m.default_severity.as_str(), "aws_code": m.aws_code, "summary": m.summary(),
+                    "severity": m.default_severity.as_str(), "aws_code": m.aws_code, "summary": m.short_summary(),
                 })
             })
             .collect();
@@ -316,11 +369,11 @@ fn list_rules(json: bool) -> miette::Result<ExitCode> {
             out.push_str(&format!("{}:\n", cat.as_str()));
             for m in rules {
                 out.push_str(&format!(
-                    "  {:<7} {:<28} {:<8} {}\n",
+                    "  {:<7} {:<32} {:<8} {}\n",
                     m.code,
                     m.name,
                     m.default_severity.as_str(),
-                    m.summary()
+                    m.short_summary()
                 ));
             }
         }
@@ -385,4 +438,132 @@ fn run_lsp(args: &[std::ffi::OsString]) -> miette::Result<ExitCode> {
             Err(err) => Err(miette!("could not start `{}`: {err}", bin.display())),
         }
     }
+}
+
+fn read_text(path: &PathBuf, what: &str) -> miette::Result<String> {
+    std::fs::read_to_string(path).map_err(|e| miette!("cannot read {what} {}: {e}", path.display()))
+}
+
+/// A JSON file or text, with a positioned error.
+fn json_arg(name: String, text: String, what: &str) -> miette::Result<serde_json::Value> {
+    aslint::sim::cli::parse_json_text(&text).map_err(|e| {
+        miette!(
+            labels = vec![LabeledSpan::at(e.span.range(), "here")],
+            help = format!("the {what} must be a JSON value"),
+            "{what} {name} is {}",
+            e.message
+        )
+        .with_source_code(NamedSource::new(name, text))
+    })
+}
+
+fn run(args: RunArgs) -> miette::Result<ExitCode> {
+    use aslint::sim::{self, cli, SimOptions, Unmocked};
+    let name = args.definition.display().to_string();
+    let bytes = std::fs::read(&args.definition)
+        .map_err(|e| miette!("cannot read the definition {name}: {e}"))?;
+    let kind = SourceKind::from_path(&name);
+    let decoded = decode(bytes, kind);
+    let diagnostics = match decoded.error {
+        Some(d) => vec![d],
+        None => lint_with(&name, &decoded.text, kind, &LintOptions::default()).unwrap_or_default(),
+    };
+    let errors: Vec<_> = diagnostics
+        .into_iter()
+        .filter(|d| d.severity == aslint::diagnostics::Severity::Error)
+        .collect();
+    if !errors.is_empty() {
+        let report = FileReport {
+            path: name.clone(),
+            text: decoded.text.clone(),
+            diagnostics: errors,
+        };
+        let color = std::io::stderr().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        eprint!("{}", render::render_human(&report, color));
+        eprintln!("error: {name} has errors; it cannot run");
+        return Ok(ExitCode::from(2));
+    }
+    let parsed = aslint::syntax::parse(&decoded.text, kind);
+    let Some(root) = parsed.root.as_ref() else {
+        return Err(miette!("{name} holds no definition"));
+    };
+    let model = aslint::model::build(root);
+
+    let input = match (&args.input, &args.input_json) {
+        (Some(p), _) => json_arg(
+            p.display().to_string(),
+            read_text(p, "the input")?,
+            "the input",
+        )?,
+        (None, Some(t)) => json_arg("--input-json".into(), t.clone(), "the input")?,
+        (None, None) => serde_json::json!({}),
+    };
+    let mocks = match &args.mock_config {
+        Some(p) => {
+            let text = read_text(p, "the mock configuration")?;
+            cli::load_mocks(
+                &text,
+                args.state_machine.as_deref(),
+                args.test_case.as_deref(),
+            )
+            .map_err(|e| {
+                let labels: Vec<LabeledSpan> = e
+                    .span
+                    .map(|s| LabeledSpan::at(s.range(), "here"))
+                    .into_iter()
+                    .collect();
+                let r = match &e.help {
+                    Some(h) => miette!(labels = labels, help = h.clone(), "{}", e.message),
+                    None => miette!(labels = labels, "{}", e.message),
+                };
+                r.with_source_code(NamedSource::new(p.display().to_string(), text.clone()))
+            })?
+        }
+        None => sim::Mocks::none(),
+    };
+    let context = match &args.context {
+        Some(p) => json_arg(
+            p.display().to_string(),
+            read_text(p, "the context")?,
+            "the context",
+        )?,
+        None => serde_json::Value::Null,
+    };
+    let resources = match &args.resources {
+        Some(p) => json_arg(
+            p.display().to_string(),
+            read_text(p, "the resources")?,
+            "the resources",
+        )?,
+        None => serde_json::Value::Null,
+    };
+    let options = SimOptions {
+        input,
+        context,
+        mocks,
+        resources,
+        seed: args.seed,
+        unmocked: match args.unmocked {
+            Some(UnmockedArg::Echo) => Unmocked::Echo,
+            None => Unmocked::Fail,
+        },
+    };
+    let execution = sim::run(&model, &options);
+    let out = match args.format {
+        RunFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&execution.to_json()).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        RunFormat::Human => cli::render_timeline(&execution),
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(out.as_bytes());
+    let _ = stdout.flush();
+    Ok(if execution.status == sim::Status::Succeeded {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -24,6 +24,8 @@
 //! [`jsonpath::set`].
 
 pub mod intrinsic;
+pub mod jsonata;
+pub mod jsonata_eval;
 pub mod jsonpath;
 pub mod span_map;
 

@@ -1,11 +1,44 @@
 //! rustc-like output through codespan-reporting.
 use super::FileReport;
-use crate::diagnostics::{Applicability, Severity};
+use crate::diagnostics::{Applicability, Diagnostic, Severity};
 use codespan_reporting::diagnostic::{
     Diagnostic as CsDiagnostic, Label as CsLabel, Severity as CsSeverity,
 };
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, termcolor::Buffer, Config};
+
+/// Lines longer than this (bytes) are not shown as snippets.
+const MAX_SNIPPET_LINE: usize = 2000;
+
+/// A finding without its snippet: `severity[rule]: message`, its position, notes and help.
+fn buffer_line_only(
+    buffer: &mut Buffer,
+    report: &FileReport,
+    index: &crate::syntax::LineIndex,
+    d: &Diagnostic,
+) {
+    use std::io::Write as _;
+    let (line, col) = index.line_col(&report.text, d.primary.span.start());
+    let mut s = format!(
+        "{}[{}]: {}\n  --> {}:{line}:{col} (line too long to show)\n",
+        match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "note",
+        },
+        d.rule.name,
+        d.message,
+        report.path
+    );
+    for n in &d.notes {
+        s.push_str(&format!("  = note: {n}\n"));
+    }
+    if let Some(h) = &d.help {
+        s.push_str(&format!("  = help: {h}\n"));
+    }
+    s.push('\n');
+    let _ = buffer.write_all(s.as_bytes());
+}
 
 /// Renders every finding of one file, coloured with ANSI codes when `color` is true.
 pub fn render_human(report: &FileReport, color: bool) -> String {
@@ -20,7 +53,23 @@ pub fn render_human(report: &FileReport, color: bool) -> String {
         Buffer::no_color()
     };
     let len = report.text.len();
+    let index = crate::syntax::LineIndex::new(&report.text);
     for d in &report.diagnostics {
+        // codespan-reporting prints whole source lines: a finding on a huge line (a minified or 100 MB one-line
+        // file) is rendered without its snippet instead.
+        let line_len = |offset: usize| {
+            let line = index.line_of(offset);
+            let start = index.line_start(line).unwrap_or(0);
+            let end = index.line_start(line + 1).unwrap_or(len);
+            end.saturating_sub(start)
+        };
+        if std::iter::once(&d.primary)
+            .chain(&d.secondary)
+            .any(|l| line_len(l.span.start()) > MAX_SNIPPET_LINE)
+        {
+            buffer_line_only(&mut buffer, report, &index, d);
+            continue;
+        }
         let clamp = |r: std::ops::Range<usize>| {
             let s = crate::syntax::floor_char_boundary(&report.text, r.start.min(len));
             let e = crate::syntax::floor_char_boundary(&report.text, r.end.min(len)).max(s);
@@ -62,4 +111,46 @@ pub fn render_human(report: &FileReport, color: bool) -> String {
         }
     }
     String::from_utf8_lossy(buffer.as_slice()).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::invalid_json;
+    use crate::syntax::Span;
+
+    #[test]
+    fn huge_lines_are_rendered_without_snippet() {
+        let text = format!("{{\"a\": \"{}\" x}}", "y".repeat(5000));
+        let at = text.find(" x").unwrap_or(0) + 1;
+        let d = invalid_json::META.diagnostic(Span::new(at, at + 1), "unexpected `x`");
+        let report = FileReport {
+            path: "big.json".into(),
+            text,
+            diagnostics: vec![d],
+        };
+        let out = render_human(&report, false);
+        assert!(out.contains("error[invalid-json]: unexpected `x`"), "{out}");
+        assert!(
+            out.contains("big.json:1:5010 (line too long to show)"),
+            "{out}"
+        );
+        assert!(out.len() < 500, "no snippet: {}", out.len());
+    }
+
+    #[test]
+    fn normal_lines_get_a_snippet() {
+        let text = "{\"a\": 1 x}".to_string();
+        let d = invalid_json::META
+            .diagnostic(Span::new(8, 9), "unexpected `x`")
+            .label("here");
+        let report = FileReport {
+            path: "small.json".into(),
+            text,
+            diagnostics: vec![d],
+        };
+        let out = render_human(&report, false);
+        assert!(out.contains("┌─ small.json:1:9"), "{out}");
+        assert!(out.contains("{\"a\": 1 x}"), "{out}");
+    }
 }

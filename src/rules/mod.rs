@@ -98,6 +98,26 @@ impl RuleMeta {
             .unwrap_or(self.docs);
         body.trim_start().split("\n\n").next().unwrap_or("").trim()
     }
+    /// The first sentence of [`RuleMeta::summary`] on one line, for one-line listings.
+    pub fn short_summary(&self) -> String {
+        let summary = self
+            .summary()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        // End at the first ". " outside backticks.
+        let mut in_code = false;
+        for (i, c) in summary.char_indices() {
+            match c {
+                '`' => in_code = !in_code,
+                '.' if !in_code && summary[i + 1..].starts_with(' ') => {
+                    return summary[..=i].to_string()
+                }
+                _ => {}
+            }
+        }
+        summary
+    }
     /// A new diagnostic of this rule at its default severity, with its AWS code.
     pub fn diagnostic(&'static self, span: Span, message: impl Into<String>) -> Diagnostic {
         let mut d = Diagnostic::new(self.id(), self.default_severity, span, message);
@@ -153,6 +173,8 @@ pub struct Context<'a> {
     pub root: Option<&'a Node>,
     /// The typed model; `None` when the root is not an object.
     pub model: Option<&'a Definition<'a>>,
+    /// Scopes, transition graphs and graph queries, built once from the model; `None` when `model` is.
+    pub semantic: Option<&'a crate::semantic::Semantic<'a>>,
 }
 
 /// A lint rule.
@@ -179,16 +201,46 @@ macro_rules! parser_rule {
     };
 }
 
+pub mod choice_without_default;
+pub mod definition_too_large;
 pub mod duplicate_key;
 pub mod duplicate_state_name;
+pub mod error_handling;
 pub mod exclusive_fields;
+pub mod heartbeat_not_below_timeout;
+pub mod integrations;
 pub mod invalid_field_type;
 pub mod invalid_field_value;
 pub mod invalid_json;
+pub mod invalid_jsonata;
+pub mod invalid_resource;
 pub mod invalid_state_name;
+pub mod invalid_states_reference;
+pub mod invalid_variable_name;
 pub mod invalid_yaml;
+pub mod jsonata_not_enclosed;
+pub mod jsonata_sites;
+pub mod lambda_retry_missing;
 pub mod missing_field;
+pub mod no_path_to_end;
+pub mod no_terminal_state;
+pub mod payload_too_large;
+pub mod shadowed_catcher;
+pub mod shadowed_retrier;
+pub mod states_all_not_last;
+pub mod task_token_not_passed;
+pub mod too_deeply_nested;
+pub mod transition_out_of_scope;
+pub mod undefined_variable;
+pub mod unknown_error_name;
 pub mod unknown_field;
+pub mod unknown_transition_target;
+pub mod unraisable_error;
+pub mod unreachable_state;
+pub mod unretriable_error;
+pub mod unsupported_integration_pattern;
+pub mod unused_variable;
+pub mod variables;
 pub mod wrong_query_language_field;
 
 pub mod conflicting_payload_keys;
@@ -213,6 +265,12 @@ pub static RULES: &[&dyn Rule] = &[
     &invalid_state_name::InvalidStateName,
     &duplicate_state_name::DuplicateStateName,
     &wrong_query_language_field::WrongQueryLanguageField,
+    &unknown_transition_target::UnknownTransitionTarget,
+    &transition_out_of_scope::TransitionOutOfScope,
+    &unreachable_state::UnreachableState,
+    &no_terminal_state::NoTerminalState,
+    &no_path_to_end::NoPathToEnd,
+    &choice_without_default::ChoiceWithoutDefault,
     &invalid_path::InvalidPath,
     &invalid_intrinsic::InvalidIntrinsic,
     &invalid_context_path::InvalidContextPath,
@@ -220,6 +278,26 @@ pub static RULES: &[&dyn Rule] = &[
     &missing_path_suffix::MissingPathSuffix,
     &static_pass_result::StaticPassResult,
     &conflicting_payload_keys::ConflictingPayloadKeys,
+    &states_all_not_last::StatesAllNotLast,
+    &unknown_error_name::UnknownErrorName,
+    &shadowed_retrier::ShadowedRetrier,
+    &shadowed_catcher::ShadowedCatcher,
+    &unretriable_error::UnretriableError,
+    &unraisable_error::UnraisableError,
+    &heartbeat_not_below_timeout::HeartbeatNotBelowTimeout,
+    &invalid_resource::InvalidResource,
+    &unsupported_integration_pattern::UnsupportedIntegrationPattern,
+    &task_token_not_passed::TaskTokenNotPassed,
+    &lambda_retry_missing::LambdaRetryMissing,
+    &invalid_jsonata::InvalidJsonata,
+    &jsonata_not_enclosed::JsonataNotEnclosed,
+    &invalid_states_reference::InvalidStatesReference,
+    &invalid_variable_name::InvalidVariableName,
+    &undefined_variable::UndefinedVariable,
+    &unused_variable::UnusedVariable,
+    &definition_too_large::DefinitionTooLarge,
+    &too_deeply_nested::TooDeeplyNested,
+    &payload_too_large::PayloadTooLarge,
 ];
 
 /// Finds a rule by name or code (case-insensitive for codes).

@@ -253,12 +253,18 @@ pub fn escape_pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
-/// Builds an RFC 6901 pointer by appending one token to a parent pointer.
+/// Builds an RFC 6901 pointer by appending one token to a parent pointer (one allocation).
 pub fn pointer_push(parent: &str, token: &str) -> String {
     let mut p = String::with_capacity(parent.len() + token.len() + 1);
     p.push_str(parent);
     p.push('/');
-    p.push_str(&escape_pointer_token(token));
+    for c in token.chars() {
+        match c {
+            '~' => p.push_str("~0"),
+            '/' => p.push_str("~1"),
+            c => p.push(c),
+        }
+    }
     p
 }
 

@@ -1,0 +1,246 @@
+//! Unit tests of the interpreter on small definitions.
+
+use super::*;
+use crate::syntax::{self, SourceKind};
+use serde_json::json;
+
+fn run_json(def: &str, input: Value, mocks: Value) -> Execution {
+    let parsed = syntax::parse(def, SourceKind::Json);
+    let root = parsed.root.expect("test definition parses");
+    let model = crate::model::build(&root);
+    let opts = SimOptions {
+        input,
+        mocks: Mocks::from_inline_value(&mocks).expect("test mocks"),
+        ..SimOptions::default()
+    };
+    run(&model, &opts)
+}
+
+#[test]
+fn pass_chain_with_paths() {
+    let e = run_json(
+        r#"{"StartAt": "A", "States": {
+            "A": {"Type": "Pass", "Parameters": {"x.$": "$.v"}, "ResultPath": "$.r", "Next": "B"},
+            "B": {"Type": "Pass", "OutputPath": "$.r", "End": true}}}"#,
+        json!({"v": 1}),
+        json!({}),
+    );
+    assert_eq!(e.status, Status::Succeeded);
+    assert_eq!(e.output, Some(json!({"x": 1})));
+    assert_eq!(e.states.len(), 2);
+    assert_eq!(e.states[0].output, Some(json!({"v": 1, "r": {"x": 1}})));
+}
+
+fn run_opts(def: &str, opts: &SimOptions) -> Execution {
+    let parsed = syntax::parse(def, SourceKind::Json);
+    let root = parsed.root.expect("test definition parses");
+    let model = crate::model::build(&root);
+    run(&model, opts)
+}
+
+#[test]
+fn endless_loop_stops_at_the_history_limit() {
+    let e = run_json(
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "A"}}}"#,
+        json!({}),
+        json!({}),
+    );
+    assert_eq!(e.status, Status::Failed);
+    assert_eq!(e.error.as_deref(), Some("States.Runtime"));
+    assert!(e.events.len() <= exec::MAX_EVENTS + 1, "{}", e.events.len());
+}
+
+#[test]
+fn deep_nesting_fails_cleanly() {
+    let mut def = r#"{"Type": "Pass", "End": true}"#.to_string();
+    for _ in 0..60 {
+        def = format!(
+            r#"{{"Type": "Parallel", "Branches": [{{"StartAt": "P", "States": {{"P": {def}}}}}], "End": true}}"#
+        );
+    }
+    let def = format!(r#"{{"StartAt": "P", "States": {{"P": {def}}}}}"#);
+    let e = run_json(&def, json!({}), json!({}));
+    assert_eq!(e.status, Status::Failed);
+    assert!(e.cause.unwrap_or_default().contains("deep"));
+}
+
+#[test]
+fn choice_path_operators_and_no_match() {
+    let def = r#"{"StartAt": "C", "States": {
+        "C": {"Type": "Choice", "Choices": [
+            {"And": [{"Variable": "$.a", "NumericLessThanPath": "$.b"}, {"Variable": "$.s", "StringMatches": "log-*.txt"}], "Next": "Yes"},
+            {"Not": {"Variable": "$.t", "IsTimestamp": true}, "Next": "No"}
+        ]},
+        "Yes": {"Type": "Succeed"},
+        "No": {"Type": "Pass", "Result": "no", "End": true}}}"#;
+    let yes = run_json(def, json!({"a": 1, "b": 2.5, "s": "log-1.txt"}), json!({}));
+    assert_eq!(
+        yes.output,
+        Some(json!({"a": 1, "b": 2.5, "s": "log-1.txt"}))
+    );
+    let no = run_json(def, json!({"a": 3, "b": 2, "s": "x", "t": 5}), json!({}));
+    assert_eq!(no.output, Some(json!("no")));
+    let none = run_json(
+        def,
+        json!({"a": 3, "b": 2, "s": "x", "t": "2024-01-01T00:00:00Z"}),
+        json!({}),
+    );
+    assert_eq!(none.error.as_deref(), Some("States.NoChoiceMatched"));
+}
+
+#[test]
+fn retry_backoff_caps_and_catch() {
+    let def = r#"{"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Retry": [{"ErrorEquals": ["Boom"], "IntervalSeconds": 10, "BackoffRate": 3, "MaxAttempts": 3, "MaxDelaySeconds": 20}],
+              "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.err", "Next": "H"}], "End": true},
+        "H": {"Type": "Pass", "End": true}}}"#;
+    let boom = json!({"Throw": {"Error": "Boom", "Cause": "c"}});
+    let e = run_json(def, json!({"k": 1}), json!({"T": [boom, boom, boom, boom]}));
+    assert_eq!(e.status, Status::Succeeded);
+    assert_eq!(
+        e.output,
+        Some(json!({"k": 1, "err": {"Error": "Boom", "Cause": "c"}}))
+    );
+    // 10 + 20 (capped from 30) + 20 (capped from 90) seconds.
+    let last = e
+        .events
+        .last()
+        .and_then(|v| v["timestamp"].as_str().map(str::to_string));
+    assert_eq!(last.as_deref(), Some("2025-01-01T00:00:50.000Z"));
+}
+
+#[test]
+fn jitter_is_seeded() {
+    let def = r#"{"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 100, "MaxAttempts": 1, "JitterStrategy": "FULL"}], "End": true}}}"#;
+    let mocks = Mocks::from_inline_value(&json!({"T": [{"Throw": {"Error": "E"}}, {"Return": 1}]}))
+        .unwrap();
+    let at = |seed| {
+        let e = run_opts(
+            def,
+            &SimOptions {
+                seed,
+                mocks: mocks.clone(),
+                ..SimOptions::default()
+            },
+        );
+        assert_eq!(e.status, Status::Succeeded);
+        e.events.last().map(|v| v["timestamp"].clone())
+    };
+    assert_eq!(at(1), at(1));
+    assert_ne!(at(1), at(2));
+}
+
+#[test]
+fn global_timeout_and_data_limit() {
+    let e = run_json(
+        r#"{"TimeoutSeconds": 5, "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 60, "End": true}}}"#,
+        json!({}),
+        json!({}),
+    );
+    assert_eq!(e.status, Status::TimedOut);
+    let big = "x".repeat(300_000);
+    let e = run_json(
+        r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}"#,
+        json!({}),
+        json!({"T": [{"Return": big}]}),
+    );
+    assert_eq!(e.error.as_deref(), Some("States.DataLimitExceeded"));
+}
+
+#[test]
+fn variables_are_scoped_to_branches_and_visible_after_the_state() {
+    let def = r#"{"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Assign": {"x": 1}, "Parameters": {"seen.$": "$x"}, "Next": "P"},
+        "P": {"Type": "Parallel", "Branches": [{"StartAt": "B", "States": {
+            "B": {"Type": "Pass", "Assign": {"x": 2}, "Next": "B2"},
+            "B2": {"Type": "Pass", "Parameters": {"inner.$": "$x"}, "End": true}}}],
+          "Next": "C"},
+        "C": {"Type": "Pass", "Parameters": {"outer.$": "$x", "branch.$": "$[0].inner"}, "End": true}}}"#;
+    let e = run_json(def, json!({}), json!({}));
+    // `$x` in A's own Parameters is not defined yet: Assign takes effect after the state.
+    assert_eq!(e.status, Status::Failed, "{:?}", e.cause);
+    let def = def.replace(r#", "Parameters": {"seen.$": "$x"}"#, "");
+    let e = run_json(&def, json!({}), json!({}));
+    assert_eq!(e.output, Some(json!({"outer": 1, "branch": 2})));
+    assert_eq!(
+        e.states[0].variables,
+        Some(serde_json::Map::from_iter([("x".to_string(), json!(1))]))
+    );
+}
+
+#[test]
+fn map_items_selector_and_context() {
+    let def = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.xs",
+        "ItemSelector": {"v.$": "$$.Map.Item.Value", "i.$": "$$.Map.Item.Index", "k.$": "$.k"},
+        "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}}, "End": true}}}"#;
+    let e = run_json(def, json!({"xs": ["a", "b"], "k": 0}), json!({}));
+    assert_eq!(
+        e.output,
+        Some(json!([{"v": "a", "i": 0, "k": 0}, {"v": "b", "i": 1, "k": 0}]))
+    );
+    assert_eq!(e.states.len(), 3);
+}
+
+#[test]
+fn wait_timestamp_moves_the_clock_and_fail_paths() {
+    let def = r#"{"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "TimestampPath": "$.at", "Next": "F"},
+        "F": {"Type": "Fail", "ErrorPath": "$.e", "CausePath": "States.Format('at {}', $$.State.EnteredTime)"}}}"#;
+    let e = run_json(
+        def,
+        json!({"at": "2025-01-02T00:00:00Z", "e": "Late"}),
+        json!({}),
+    );
+    assert_eq!(e.error.as_deref(), Some("Late"));
+    assert_eq!(e.cause.as_deref(), Some("at 2025-01-02T00:00:00.000Z"));
+    let e = run_json(def, json!({"at": "tomorrow", "e": "Late"}), json!({}));
+    assert_eq!(e.error.as_deref(), Some("States.Runtime"));
+}
+
+#[test]
+fn jsonata_states_data_flow() {
+    let def = r#"{"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Arguments": {"n": "{% $states.input.n + 1 %}"},
+              "Assign": {"got": "{% $states.result.v %}"},
+              "Output": {"in": "{% $states.input.n %}", "res": "{% $states.result.v %}"},
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Output": "{% $states.errorOutput.Error %}", "Next": "Done"}],
+              "Next": "C"},
+        "C": {"Type": "Choice", "Choices": [{"Condition": "{% $got > 5 %}", "Next": "Done", "Output": "{% 'big ' & $got %}"}], "Default": "Done"},
+        "Done": {"Type": "Succeed"}}}"#;
+    let ok = run_json(def, json!({"n": 1}), json!({"T": [{"Return": {"v": 10}}]}));
+    assert_eq!(ok.output, Some(json!("big 10")), "{:?}", ok.cause);
+    assert_eq!(
+        ok.states[0].variables.as_ref().and_then(|v| v.get("got")),
+        Some(&json!(10))
+    );
+    let caught = run_json(
+        def,
+        json!({"n": 1}),
+        json!({"T": [{"Throw": {"Error": "Boom"}}]}),
+    );
+    assert_eq!(caught.output, Some(json!("Boom")));
+    let bad = run_json(
+        r#"{"QueryLanguage": "JSONata", "StartAt": "M", "States": {"M": {"Type": "Map", "Items": "{% 'x' %}",
+            "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}}"#,
+        json!({}),
+        json!({}),
+    );
+    assert_eq!(bad.error.as_deref(), Some("States.QueryEvaluationError"));
+    assert!(bad.cause.unwrap_or_default().contains("Expected 'array'"));
+}
+
+#[test]
+fn loops_over_large_payloads_stop_at_the_memory_budget() {
+    let big = "y".repeat(200_000);
+    let e = run_json(
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "A"}}}"#,
+        json!({ "big": big }),
+        json!({}),
+    );
+    assert_eq!(e.error.as_deref(), Some("Sim.ResourceLimit"));
+    assert!(e.states.len() < 1000, "{}", e.states.len());
+}
