@@ -2,7 +2,7 @@
 
 use super::items::{self, ReaderOptions};
 use super::mocks::MockResponse;
-use super::{choice, time, Execution, SimOptions, StateRecord, Status, Unmocked};
+use super::{choice, time, Execution, SimOptions, StateRecord, Status, Transition, Unmocked, Via};
 use crate::expr::jsonata_eval::{self, JsonataEnv};
 use crate::expr::jsonpath::{set, Env, Path, Query};
 use crate::expr::{self, RandomSource, SplitMix64, Template};
@@ -90,6 +90,8 @@ struct StepOut {
     output: Value,
     next: Option<String>,
     assigned: Option<Map<String, Value>>,
+    /// Which edge `next` is (a Choice rule, Default, a catcher, or the state's Next).
+    via: Via,
 }
 
 struct Sim<'o> {
@@ -406,6 +408,7 @@ impl Sim<'_> {
                 input: input.clone(),
                 output: None,
                 variables: None,
+                transition: None,
             });
             self.states.len() - 1
         });
@@ -460,6 +463,10 @@ impl Sim<'_> {
         if let Some(rec) = record_index.and_then(|i| self.states.get_mut(i)) {
             rec.output = Some(step.output.clone());
             rec.variables = step.assigned.clone();
+            rec.transition = step.next.as_ref().map(|to| Transition {
+                via: step.via,
+                to: to.clone(),
+            });
         }
         Ok((step.output, step.next))
     }
@@ -640,6 +647,7 @@ impl Sim<'_> {
             output,
             next: state_next(state),
             assigned,
+            via: Via::Next,
         })
     }
 
@@ -658,6 +666,7 @@ impl Sim<'_> {
             output,
             next: None,
             assigned: None,
+            via: Via::Next,
         })
     }
 
@@ -733,17 +742,18 @@ impl Sim<'_> {
             variables: Some(vars),
         };
         let mut chosen = None;
-        for rule in &state.choices {
+        for (index, rule) in state.choices.iter().enumerate() {
             match choice::matches(rule, &env) {
                 Ok(true) => {
-                    chosen = Some(rule);
+                    chosen = Some((index, rule));
                     break;
                 }
                 Ok(false) => {}
                 Err(cause) => return Err(sc.err("States.Runtime", cause)),
             }
         }
-        let (next, rule_assign) = match chosen {
+        let via = chosen.map_or(Via::Default, |(index, _)| Via::ChoiceRule(index));
+        let (next, rule_assign) = match chosen.map(|(_, rule)| rule) {
             Some(rule) => (
                 rule.next.as_ref().and_then(|n| n.value).map(str::to_string),
                 rule.assign.as_ref().map(|a| a.node),
@@ -773,6 +783,7 @@ impl Sim<'_> {
             output,
             next: Some(next),
             assigned,
+            via,
         })
     }
 
@@ -880,6 +891,7 @@ impl Sim<'_> {
             output,
             next: state_next(state),
             assigned,
+            via: Via::Next,
         })
     }
 
@@ -911,6 +923,7 @@ impl Sim<'_> {
                         output,
                         next: state_next(state),
                         assigned,
+                        via: Via::Next,
                     })
                 }
                 Err(Halt::Failed(f)) => f,
@@ -940,22 +953,27 @@ impl Sim<'_> {
                     continue;
                 }
             }
-            if let Some(c) = state.catch.iter().find(|c| {
+            if let Some((index, c)) = state.catch.iter().enumerate().find(|(_, c)| {
                 matches_error(
                     c.error_equals.as_ref().and_then(|e| e.value.as_deref()),
                     &err,
                     is_task,
                 )
             }) {
-                return self.caught(
-                    sc,
-                    c,
-                    input,
-                    vars,
-                    frame,
-                    f,
-                    state.query_language == QueryLanguage::Jsonata,
-                );
+                return self
+                    .caught(
+                        sc,
+                        c,
+                        input,
+                        vars,
+                        frame,
+                        f,
+                        state.query_language == QueryLanguage::Jsonata,
+                    )
+                    .map(|step| StepOut {
+                        via: Via::Catch(index),
+                        ..step
+                    });
             }
             return Err(Halt::Failed(f));
         }
@@ -1021,6 +1039,7 @@ impl Sim<'_> {
                 output,
                 next: Some(next.to_string()),
                 assigned,
+                via: Via::Next,
             });
         }
         let assigned = self.assign(sc, c.assign.as_ref().map(|a| a.node), &err_out, &ctx, vars)?;
@@ -1033,6 +1052,7 @@ impl Sim<'_> {
             output,
             next: Some(next.to_string()),
             assigned,
+            via: Via::Next,
         })
     }
 
@@ -1843,6 +1863,7 @@ impl Sim<'_> {
                 state_next(state)
             },
             assigned,
+            via: Via::Next,
         })
     }
 
@@ -1882,7 +1903,7 @@ impl Sim<'_> {
     ) -> Result<StepOut, Halt> {
         let ctx = self.context(sc, frame, None, false);
         let st = states_value(input, &ctx, None);
-        for rule in &state.choices {
+        for (index, rule) in state.choices.iter().enumerate() {
             let cond_node = rule.condition.as_ref().map(|c| c.node);
             match self.jfield(sc, cond_node, "Condition", &st, vars)? {
                 Some(Value::Bool(true)) => {
@@ -1906,6 +1927,7 @@ impl Sim<'_> {
                         output,
                         next: Some(next.to_string()),
                         assigned,
+                        via: Via::ChoiceRule(index),
                     });
                 }
                 Some(Value::Bool(false)) => {}
@@ -1941,6 +1963,7 @@ impl Sim<'_> {
             output,
             next: Some(default.to_string()),
             assigned,
+            via: Via::Default,
         })
     }
 
@@ -2009,6 +2032,7 @@ impl Sim<'_> {
             output,
             next: state_next(state),
             assigned,
+            via: Via::Next,
         })
     }
 
