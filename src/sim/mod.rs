@@ -12,6 +12,7 @@ pub mod cli;
 mod exec;
 pub mod items;
 pub mod mocks;
+pub mod testing;
 pub mod time;
 
 pub use mocks::{MockError, MockResponse, Mocks};
