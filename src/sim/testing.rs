@@ -1210,12 +1210,8 @@ fn diff(
             if !subset {
                 for (k, av) in a {
                     if !e.contains_key(k) {
-                        out.push(format!(
-                            "{}/{}: unexpected {}",
-                            at(pointer),
-                            syntax::escape_pointer_token(k),
-                            short(av, 120)
-                        ));
+                        let member = format!("{pointer}/{}", syntax::escape_pointer_token(k));
+                        out.push(format!("{}: unexpected {}", at(&member), short(av, 120)));
                     }
                 }
             }
@@ -1458,7 +1454,7 @@ mod tests {
             &mut out,
             0,
         );
-        assert_eq!(out, ["output/b: unexpected {\"c\":[1,2],\"d\":\"x\"}"]);
+        assert_eq!(out, ["output at /b: unexpected {\"c\":[1,2],\"d\":\"x\"}"]);
         let mut out = Vec::new();
         diff(
             &json!({"b": {"d": "y"}}),
