@@ -62,6 +62,9 @@ struct StateCtx<'s> {
     name: &'s str,
     entered_id: u64,
     entered_at: i64,
+    /// Whether the state's fields can read `$$.Execution` (see [`reads_execution`]); when they cannot, the
+    /// context object is built without it.
+    reads_execution: bool,
 }
 
 impl StateCtx<'_> {
@@ -113,6 +116,40 @@ struct Sim<'o> {
     recorded_bytes: usize,
     execution: Value,
     state_machine: Value,
+    /// [`reads_execution`] per state pointer, computed once per state.
+    reads_execution: HashMap<String, bool>,
+}
+
+/// Whether a state's fields can read the context's `Execution` member: some text mentions `Execution`, or takes
+/// the context whole or by a computed member (`$$` or `$states.context` not followed by `.name`). Building
+/// `Execution` clones the execution input, which in a loop or a Map over a large input costs more than the rest of
+/// the state; states that cannot observe it skip it.
+fn reads_execution(node: &Node, depth: usize) -> bool {
+    fn text_reads(s: &str) -> bool {
+        if s.contains("Execution") {
+            return true;
+        }
+        ["$$", "$states.context"].iter().any(|pat| {
+            s.match_indices(pat).any(|(i, m)| {
+                let rest = s.get(i + m.len()..).unwrap_or("");
+                let mut chars = rest.chars();
+                !(chars.next() == Some('.')
+                    && chars.next().is_some_and(|c| c.is_ascii_alphabetic()))
+            })
+        })
+    }
+    if depth > crate::syntax::MAX_DEPTH {
+        return true;
+    }
+    match &node.value {
+        crate::syntax::Value::String(s) => text_reads(s),
+        crate::syntax::Value::Array(a) => a.iter().any(|n| reads_execution(n, depth + 1)),
+        crate::syntax::Value::Object(m) => m
+            .iter()
+            .any(|m| text_reads(&m.key.text) || reads_execution(&m.value, depth + 1)),
+        crate::syntax::Value::Tagged { value, .. } => reads_execution(value, depth + 1),
+        _ => false,
+    }
 }
 
 pub(super) fn run(def: &Definition<'_>, opts: &SimOptions) -> Execution {
@@ -166,6 +203,7 @@ pub(super) fn run(def: &Definition<'_>, opts: &SimOptions) -> Execution {
         recorded_bytes: 0,
         execution,
         state_machine,
+        reads_execution: HashMap::new(),
     };
     let role = sim.execution.get("RoleArn").cloned().unwrap_or(Value::Null);
     sim.event(
@@ -308,7 +346,9 @@ impl Sim<'_> {
             state.insert("RetryCount".into(), Value::from(r));
         }
         let mut c = Map::new();
-        c.insert("Execution".into(), self.execution.clone());
+        if sc.reads_execution {
+            c.insert("Execution".into(), self.execution.clone());
+        }
         c.insert("State".into(), Value::Object(state));
         c.insert("StateMachine".into(), self.state_machine.clone());
         if token {
@@ -412,10 +452,19 @@ impl Sim<'_> {
             });
             self.states.len() - 1
         });
+        let reads_execution = match self.reads_execution.get(state.pointer.as_str()) {
+            Some(r) => *r,
+            None => {
+                let r = reads_execution(state.node, 0);
+                self.reads_execution.insert(state.pointer.clone(), r);
+                r
+            }
+        };
         let sc = StateCtx {
             name,
             entered_id,
             entered_at: self.clock,
+            reads_execution,
         };
         let jsonata = state.query_language == QueryLanguage::Jsonata;
         let step = match ty {
@@ -2142,5 +2191,38 @@ impl Sim<'_> {
                 ),
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod reads_execution_tests {
+    use super::reads_execution;
+    use crate::syntax::{parse, SourceKind};
+
+    fn reads(text: &str) -> bool {
+        let root = parse(text, SourceKind::Json).root.unwrap();
+        reads_execution(&root, 0)
+    }
+
+    #[test]
+    fn only_states_that_can_observe_the_execution_build_it() {
+        assert!(!reads(
+            r#"{"Type": "Pass", "Parameters": {"i.$": "States.MathAdd($.i, 1)"}}"#
+        ));
+        assert!(!reads(
+            r#"{"Parameters": {"s.$": "$$.State.Name", "m.$": "$$.Map.Item.Value"}}"#
+        ));
+        assert!(!reads(r#"{"Output": "{% $states.context.State.Name %}"}"#));
+        assert!(reads(r#"{"Parameters": {"x.$": "$$.Execution.Input"}}"#));
+        assert!(reads(r#"{"Parameters": {"ctx.$": "$$"}}"#));
+        assert!(reads(r#"{"Parameters": {"ctx.$": "$$.['Execution']"}}"#));
+        assert!(reads(r#"{"Parameters": {"ctx.$": "$$.*"}}"#));
+        assert!(reads(r#"{"Output": "{% $states.context %}"}"#));
+        assert!(reads(
+            r#"{"Output": "{% $lookup($states.context, 'Exec' & 'ution') %}"}"#
+        ));
+        assert!(reads(
+            r#"{"Assign": {"c": "{% $states.context.Execution.Id %}"}}"#
+        ));
     }
 }
