@@ -494,3 +494,56 @@ fn the_schema_rejects_plain_mistakes() {
         "cases": [{"mocks": {"A": {"0": {"Return": 1}, "1-2": {"Throw": {"Error": "E"}}}}, "expect": {}}]
     })));
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Robustness: any bytes in a test file give a result or an error, never a panic.
+
+mod robustness {
+    use proptest::prelude::*;
+
+    fn load(bytes: &[u8], name: &str) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).expect("write");
+        // Ok or Err; a panic fails the test.
+        let _ = aslint::sim::testing::load_test_file(&path);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        #[test]
+        fn arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..256)) {
+            load(&bytes, "x.asltest.yaml");
+            load(&bytes, "x.asltest.json");
+        }
+
+        #[test]
+        fn test_file_like_text(
+            key in prop::sample::select(vec!["cases", "definition", "expect", "mocks", "input", "states", "seed"]),
+            value in prop::sample::select(vec!["[]", "{}", "3", "-1", "[{expect: {}}]", "{a: [{Return: 1}]}", "!Ref x", "[[[[", "\"\""]),
+        ) {
+            let text = format!("definition: a.asl.json\n{key}: {value}\ncases:\n  - {key}: {value}\n    expect: {{{key}: {value}}}\n");
+            load(text.as_bytes(), "x.asltest.yaml");
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_crash() {
+        let text = format!("cases: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        load(text.as_bytes(), "deep.asltest.yaml");
+        let text = format!(
+            "{{\"cases\": {}{}}}",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        load(text.as_bytes(), "deep.asltest.json");
+        let loaded = {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let p = dir.path().join("deep.asltest.json");
+            std::fs::write(&p, &text).expect("write");
+            aslint::sim::testing::load_test_file(&p)
+        };
+        assert!(loaded.is_err());
+    }
+}
