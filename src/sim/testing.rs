@@ -904,6 +904,12 @@ pub fn run_paths(paths: &[PathBuf]) -> Result<SuiteReport, Vec<LoadError>> {
             rendered: None,
         });
     }
+    // A file given twice (explicitly and through its directory) runs once.
+    let mut seen = std::collections::HashSet::new();
+    let files: Vec<PathBuf> = files
+        .into_iter()
+        .filter(|f| seen.insert(canonical(f)))
+        .collect();
     let mut loaded = Vec::new();
     for f in &files {
         match load_test_file(f) {
