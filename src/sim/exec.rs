@@ -118,6 +118,8 @@ struct Sim<'o> {
     state_machine: Value,
     /// [`reads_execution`] per state pointer, computed once per state.
     reads_execution: HashMap<String, bool>,
+    /// Payload templates compiled once, by the address of their node in the definition.
+    templates: HashMap<usize, Template>,
 }
 
 /// Whether a state's fields can read the context's `Execution` member: some text mentions `Execution`, or takes
@@ -204,6 +206,7 @@ pub(super) fn run(def: &Definition<'_>, opts: &SimOptions) -> Execution {
         execution,
         state_machine,
         reads_execution: HashMap::new(),
+        templates: HashMap::new(),
     };
     let role = sim.execution.get("RoleArn").cloned().unwrap_or(Value::Null);
     sim.event(
@@ -622,7 +625,13 @@ impl Sim<'_> {
             context: Some(ctx),
             variables: Some(vars),
         };
-        Template::compile(&node.to_json())
+        // Compiled once per template node of the definition (the node outlives the run, so its address is a
+        // stable key).
+        let template = self
+            .templates
+            .entry(node as *const Node as usize)
+            .or_insert_with(|| Template::compile(&node.to_json()));
+        template
             .eval(&env, &mut self.rng)
             .map_err(|e| sc.eval_err(e))
     }
