@@ -120,6 +120,8 @@ struct Sim<'o> {
     reads_execution: HashMap<String, bool>,
     /// Payload templates compiled once, by the address of their node in the definition.
     templates: HashMap<usize, Template>,
+    /// The last timestamp formatted (the clock rarely moves between events).
+    last_stamp: (i64, String),
 }
 
 /// Whether a state's fields can read the context's `Execution` member: some text mentions `Execution`, or takes
@@ -207,6 +209,7 @@ pub(super) fn run(def: &Definition<'_>, opts: &SimOptions) -> Execution {
         state_machine,
         reads_execution: HashMap::new(),
         templates: HashMap::new(),
+        last_stamp: (clock, time::format_millis(clock)),
     };
     let role = sim.execution.get("RoleArn").cloned().unwrap_or(Value::Null);
     sim.event(
@@ -303,6 +306,14 @@ fn state_next(state: &State<'_>) -> Option<String> {
 }
 
 impl Sim<'_> {
+    /// `time::format_millis(ms)`, reusing the last text when the clock has not moved.
+    fn stamp(&mut self, ms: i64) -> String {
+        if self.last_stamp.0 != ms {
+            self.last_stamp = (ms, time::format_millis(ms));
+        }
+        self.last_stamp.1.clone()
+    }
+
     fn event(&mut self, ty: &str, details_key: &str, details: Value) -> u64 {
         self.event_ids += 1;
         let id = self.event_ids;
@@ -312,10 +323,7 @@ impl Sim<'_> {
             let mut e = Map::new();
             e.insert("id".into(), Value::from(id));
             e.insert("previousEventId".into(), Value::from(id - 1));
-            e.insert(
-                "timestamp".into(),
-                Value::String(time::format_millis(self.clock)),
-            );
+            e.insert("timestamp".into(), Value::String(self.stamp(self.clock)));
             e.insert("type".into(), Value::String(ty.to_string()));
             e.insert(details_key.into(), details);
             self.events.push(Value::Object(e));
@@ -342,7 +350,7 @@ impl Sim<'_> {
         let mut state = Map::new();
         state.insert(
             "EnteredTime".into(),
-            Value::String(time::format_millis(sc.entered_at)),
+            Value::String(self.stamp(sc.entered_at)),
         );
         state.insert("Name".into(), Value::String(sc.name.to_string()));
         if let Some(r) = retry_count {
