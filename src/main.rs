@@ -46,6 +46,29 @@ enum Command {
     },
     /// Execute a state machine on a virtual clock, answering Task states from mocks.
     Run(RunArgs),
+    /// Run declarative state-machine tests (`*.asltest.yaml`, `*.asltest.yml`, `*.asltest.json`) on the simulator.
+    Test(TestArgs),
+}
+
+#[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
+enum TestFormat {
+    /// One line per case, differences, a summary and coverage.
+    Human,
+    /// JUnit XML, for CI.
+    Junit,
+}
+
+#[derive(clap::Args)]
+struct TestArgs {
+    /// Test files, or directories searched for `*.asltest.{yaml,yml,json}`.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+    format: TestFormat,
+    /// List every state and transition with how often the cases exercised it (human format).
+    #[arg(long)]
+    coverage: bool,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq, ValueEnum)]
@@ -154,6 +177,7 @@ fn main() -> ExitCode {
         Command::Rule { name } => show_rule(&name),
         Command::Lsp { args } => run_lsp(&args),
         Command::Run(args) => run(args),
+        Command::Test(args) => test(args),
     };
     match result {
         Ok(code) => code,
@@ -565,5 +589,49 @@ fn run(args: RunArgs) -> miette::Result<ExitCode> {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    })
+}
+
+fn load_error_report(e: aslint::sim::testing::LoadError) -> miette::Report {
+    let labels: Vec<LabeledSpan> = e
+        .span
+        .map(|s| LabeledSpan::at(s.range(), "here"))
+        .into_iter()
+        .collect();
+    let r = match &e.help {
+        Some(h) => miette!(labels = labels, help = h.clone(), "{}", e.message),
+        None => miette!(labels = labels, "{}", e.message),
+    };
+    match e.text {
+        Some(text) => r.with_source_code(NamedSource::new(e.path, text.into_string())),
+        None => r,
+    }
+}
+
+fn test(args: TestArgs) -> miette::Result<ExitCode> {
+    use aslint::sim::testing;
+    let report = match testing::run_paths(&args.paths) {
+        Ok(r) => r,
+        Err(errors) => {
+            for e in errors {
+                if let Some(r) = &e.rendered {
+                    eprint!("{r}");
+                }
+                eprintln!("{:?}", load_error_report(e));
+            }
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let out = match args.format {
+        TestFormat::Human => testing::render_human(&report, args.coverage),
+        TestFormat::Junit => testing::render_junit(&report),
+    };
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(out.as_bytes());
+    let _ = stdout.flush();
+    Ok(if report.failed() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     })
 }

@@ -2,7 +2,7 @@
 
 use super::items::{self, ReaderOptions};
 use super::mocks::MockResponse;
-use super::{choice, time, Execution, SimOptions, StateRecord, Status, Unmocked};
+use super::{choice, time, Execution, SimOptions, StateRecord, Status, Transition, Unmocked, Via};
 use crate::expr::jsonata_eval::{self, JsonataEnv};
 use crate::expr::jsonpath::{set, Env, Path, Query};
 use crate::expr::{self, RandomSource, SplitMix64, Template};
@@ -62,6 +62,9 @@ struct StateCtx<'s> {
     name: &'s str,
     entered_id: u64,
     entered_at: i64,
+    /// Whether the state's fields can read `$$.Execution` (see [`reads_execution`]); when they cannot, the
+    /// context object is built without it.
+    reads_execution: bool,
 }
 
 impl StateCtx<'_> {
@@ -90,6 +93,8 @@ struct StepOut {
     output: Value,
     next: Option<String>,
     assigned: Option<Map<String, Value>>,
+    /// Which edge `next` is (a Choice rule, Default, a catcher, or the state's Next).
+    via: Via,
 }
 
 struct Sim<'o> {
@@ -111,6 +116,44 @@ struct Sim<'o> {
     recorded_bytes: usize,
     execution: Value,
     state_machine: Value,
+    /// [`reads_execution`] per state pointer, computed once per state.
+    reads_execution: HashMap<String, bool>,
+    /// Payload templates compiled once, by the address of their node in the definition.
+    templates: HashMap<usize, Template>,
+    /// The last timestamp formatted (the clock rarely moves between events).
+    last_stamp: (i64, String),
+}
+
+/// Whether a state's fields can read the context's `Execution` member: some text mentions `Execution`, or takes
+/// the context whole or by a computed member (`$$` or `$states.context` not followed by `.name`). Building
+/// `Execution` clones the execution input, which in a loop or a Map over a large input costs more than the rest of
+/// the state; states that cannot observe it skip it.
+fn reads_execution(node: &Node, depth: usize) -> bool {
+    fn text_reads(s: &str) -> bool {
+        if s.contains("Execution") {
+            return true;
+        }
+        ["$$", "$states.context"].iter().any(|pat| {
+            s.match_indices(pat).any(|(i, m)| {
+                let rest = s.get(i + m.len()..).unwrap_or("");
+                let mut chars = rest.chars();
+                !(chars.next() == Some('.')
+                    && chars.next().is_some_and(|c| c.is_ascii_alphabetic()))
+            })
+        })
+    }
+    if depth > crate::syntax::MAX_DEPTH {
+        return true;
+    }
+    match &node.value {
+        crate::syntax::Value::String(s) => text_reads(s),
+        crate::syntax::Value::Array(a) => a.iter().any(|n| reads_execution(n, depth + 1)),
+        crate::syntax::Value::Object(m) => m
+            .iter()
+            .any(|m| text_reads(&m.key.text) || reads_execution(&m.value, depth + 1)),
+        crate::syntax::Value::Tagged { value, .. } => reads_execution(value, depth + 1),
+        _ => false,
+    }
 }
 
 pub(super) fn run(def: &Definition<'_>, opts: &SimOptions) -> Execution {
@@ -164,6 +207,9 @@ pub(super) fn run(def: &Definition<'_>, opts: &SimOptions) -> Execution {
         recorded_bytes: 0,
         execution,
         state_machine,
+        reads_execution: HashMap::new(),
+        templates: HashMap::new(),
+        last_stamp: (clock, time::format_millis(clock)),
     };
     let role = sim.execution.get("RoleArn").cloned().unwrap_or(Value::Null);
     sim.event(
@@ -260,6 +306,14 @@ fn state_next(state: &State<'_>) -> Option<String> {
 }
 
 impl Sim<'_> {
+    /// `time::format_millis(ms)`, reusing the last text when the clock has not moved.
+    fn stamp(&mut self, ms: i64) -> String {
+        if self.last_stamp.0 != ms {
+            self.last_stamp = (ms, time::format_millis(ms));
+        }
+        self.last_stamp.1.clone()
+    }
+
     fn event(&mut self, ty: &str, details_key: &str, details: Value) -> u64 {
         self.event_ids += 1;
         let id = self.event_ids;
@@ -269,10 +323,7 @@ impl Sim<'_> {
             let mut e = Map::new();
             e.insert("id".into(), Value::from(id));
             e.insert("previousEventId".into(), Value::from(id - 1));
-            e.insert(
-                "timestamp".into(),
-                Value::String(time::format_millis(self.clock)),
-            );
+            e.insert("timestamp".into(), Value::String(self.stamp(self.clock)));
             e.insert("type".into(), Value::String(ty.to_string()));
             e.insert(details_key.into(), details);
             self.events.push(Value::Object(e));
@@ -299,14 +350,16 @@ impl Sim<'_> {
         let mut state = Map::new();
         state.insert(
             "EnteredTime".into(),
-            Value::String(time::format_millis(sc.entered_at)),
+            Value::String(self.stamp(sc.entered_at)),
         );
         state.insert("Name".into(), Value::String(sc.name.to_string()));
         if let Some(r) = retry_count {
             state.insert("RetryCount".into(), Value::from(r));
         }
         let mut c = Map::new();
-        c.insert("Execution".into(), self.execution.clone());
+        if sc.reads_execution {
+            c.insert("Execution".into(), self.execution.clone());
+        }
         c.insert("State".into(), Value::Object(state));
         c.insert("StateMachine".into(), self.state_machine.clone());
         if token {
@@ -406,13 +459,23 @@ impl Sim<'_> {
                 input: input.clone(),
                 output: None,
                 variables: None,
+                transition: None,
             });
             self.states.len() - 1
         });
+        let reads_execution = match self.reads_execution.get(state.pointer.as_str()) {
+            Some(r) => *r,
+            None => {
+                let r = reads_execution(state.node, 0);
+                self.reads_execution.insert(state.pointer.clone(), r);
+                r
+            }
+        };
         let sc = StateCtx {
             name,
             entered_id,
             entered_at: self.clock,
+            reads_execution,
         };
         let jsonata = state.query_language == QueryLanguage::Jsonata;
         let step = match ty {
@@ -460,6 +523,10 @@ impl Sim<'_> {
         if let Some(rec) = record_index.and_then(|i| self.states.get_mut(i)) {
             rec.output = Some(step.output.clone());
             rec.variables = step.assigned.clone();
+            rec.transition = step.next.as_ref().map(|to| Transition {
+                via: step.via,
+                to: to.clone(),
+            });
         }
         Ok((step.output, step.next))
     }
@@ -566,7 +633,13 @@ impl Sim<'_> {
             context: Some(ctx),
             variables: Some(vars),
         };
-        Template::compile(&node.to_json())
+        // Compiled once per template node of the definition (the node outlives the run, so its address is a
+        // stable key).
+        let template = self
+            .templates
+            .entry(node as *const Node as usize)
+            .or_insert_with(|| Template::compile(&node.to_json()));
+        template
             .eval(&env, &mut self.rng)
             .map_err(|e| sc.eval_err(e))
     }
@@ -640,6 +713,7 @@ impl Sim<'_> {
             output,
             next: state_next(state),
             assigned,
+            via: Via::Next,
         })
     }
 
@@ -658,6 +732,7 @@ impl Sim<'_> {
             output,
             next: None,
             assigned: None,
+            via: Via::Next,
         })
     }
 
@@ -733,17 +808,18 @@ impl Sim<'_> {
             variables: Some(vars),
         };
         let mut chosen = None;
-        for rule in &state.choices {
+        for (index, rule) in state.choices.iter().enumerate() {
             match choice::matches(rule, &env) {
                 Ok(true) => {
-                    chosen = Some(rule);
+                    chosen = Some((index, rule));
                     break;
                 }
                 Ok(false) => {}
                 Err(cause) => return Err(sc.err("States.Runtime", cause)),
             }
         }
-        let (next, rule_assign) = match chosen {
+        let via = chosen.map_or(Via::Default, |(index, _)| Via::ChoiceRule(index));
+        let (next, rule_assign) = match chosen.map(|(_, rule)| rule) {
             Some(rule) => (
                 rule.next.as_ref().and_then(|n| n.value).map(str::to_string),
                 rule.assign.as_ref().map(|a| a.node),
@@ -773,6 +849,7 @@ impl Sim<'_> {
             output,
             next: Some(next),
             assigned,
+            via,
         })
     }
 
@@ -880,6 +957,7 @@ impl Sim<'_> {
             output,
             next: state_next(state),
             assigned,
+            via: Via::Next,
         })
     }
 
@@ -911,6 +989,7 @@ impl Sim<'_> {
                         output,
                         next: state_next(state),
                         assigned,
+                        via: Via::Next,
                     })
                 }
                 Err(Halt::Failed(f)) => f,
@@ -940,22 +1019,27 @@ impl Sim<'_> {
                     continue;
                 }
             }
-            if let Some(c) = state.catch.iter().find(|c| {
+            if let Some((index, c)) = state.catch.iter().enumerate().find(|(_, c)| {
                 matches_error(
                     c.error_equals.as_ref().and_then(|e| e.value.as_deref()),
                     &err,
                     is_task,
                 )
             }) {
-                return self.caught(
-                    sc,
-                    c,
-                    input,
-                    vars,
-                    frame,
-                    f,
-                    state.query_language == QueryLanguage::Jsonata,
-                );
+                return self
+                    .caught(
+                        sc,
+                        c,
+                        input,
+                        vars,
+                        frame,
+                        f,
+                        state.query_language == QueryLanguage::Jsonata,
+                    )
+                    .map(|step| StepOut {
+                        via: Via::Catch(index),
+                        ..step
+                    });
             }
             return Err(Halt::Failed(f));
         }
@@ -1021,6 +1105,7 @@ impl Sim<'_> {
                 output,
                 next: Some(next.to_string()),
                 assigned,
+                via: Via::Next,
             });
         }
         let assigned = self.assign(sc, c.assign.as_ref().map(|a| a.node), &err_out, &ctx, vars)?;
@@ -1033,6 +1118,7 @@ impl Sim<'_> {
             output,
             next: Some(next.to_string()),
             assigned,
+            via: Via::Next,
         })
     }
 
@@ -1843,6 +1929,7 @@ impl Sim<'_> {
                 state_next(state)
             },
             assigned,
+            via: Via::Next,
         })
     }
 
@@ -1882,7 +1969,7 @@ impl Sim<'_> {
     ) -> Result<StepOut, Halt> {
         let ctx = self.context(sc, frame, None, false);
         let st = states_value(input, &ctx, None);
-        for rule in &state.choices {
+        for (index, rule) in state.choices.iter().enumerate() {
             let cond_node = rule.condition.as_ref().map(|c| c.node);
             match self.jfield(sc, cond_node, "Condition", &st, vars)? {
                 Some(Value::Bool(true)) => {
@@ -1906,6 +1993,7 @@ impl Sim<'_> {
                         output,
                         next: Some(next.to_string()),
                         assigned,
+                        via: Via::ChoiceRule(index),
                     });
                 }
                 Some(Value::Bool(false)) => {}
@@ -1941,6 +2029,7 @@ impl Sim<'_> {
             output,
             next: Some(default.to_string()),
             assigned,
+            via: Via::Default,
         })
     }
 
@@ -2009,6 +2098,7 @@ impl Sim<'_> {
             output,
             next: state_next(state),
             assigned,
+            via: Via::Next,
         })
     }
 
@@ -2118,5 +2208,38 @@ impl Sim<'_> {
                 ),
             )),
         }
+    }
+}
+
+#[cfg(test)]
+mod reads_execution_tests {
+    use super::reads_execution;
+    use crate::syntax::{parse, SourceKind};
+
+    fn reads(text: &str) -> bool {
+        let root = parse(text, SourceKind::Json).root.unwrap();
+        reads_execution(&root, 0)
+    }
+
+    #[test]
+    fn only_states_that_can_observe_the_execution_build_it() {
+        assert!(!reads(
+            r#"{"Type": "Pass", "Parameters": {"i.$": "States.MathAdd($.i, 1)"}}"#
+        ));
+        assert!(!reads(
+            r#"{"Parameters": {"s.$": "$$.State.Name", "m.$": "$$.Map.Item.Value"}}"#
+        ));
+        assert!(!reads(r#"{"Output": "{% $states.context.State.Name %}"}"#));
+        assert!(reads(r#"{"Parameters": {"x.$": "$$.Execution.Input"}}"#));
+        assert!(reads(r#"{"Parameters": {"ctx.$": "$$"}}"#));
+        assert!(reads(r#"{"Parameters": {"ctx.$": "$$.['Execution']"}}"#));
+        assert!(reads(r#"{"Parameters": {"ctx.$": "$$.*"}}"#));
+        assert!(reads(r#"{"Output": "{% $states.context %}"}"#));
+        assert!(reads(
+            r#"{"Output": "{% $lookup($states.context, 'Exec' & 'ution') %}"}"#
+        ));
+        assert!(reads(
+            r#"{"Assign": {"c": "{% $states.context.Execution.Id %}"}}"#
+        ));
     }
 }

@@ -12,6 +12,7 @@ pub mod cli;
 mod exec;
 pub mod items;
 pub mod mocks;
+pub mod testing;
 pub mod time;
 
 pub use mocks::{MockError, MockResponse, Mocks};
@@ -92,6 +93,28 @@ pub struct StateRecord {
     pub output: Option<Value>,
     /// Variables assigned by the state's `Assign`, when any.
     pub variables: Option<Map<String, Value>>,
+    /// The edge the state left by (`None` when it ended its scope or failed without a matching catcher).
+    pub transition: Option<Transition>,
+}
+
+/// Which kind of edge a state left by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Via {
+    /// The state's `Next` (also a Task, Parallel or Map that succeeded after retries).
+    Next,
+    /// The Choice rule at this index of `Choices` (0-based) matched.
+    ChoiceRule(usize),
+    /// No Choice rule matched; the state's `Default`.
+    Default,
+    /// The catcher at this index of `Catch` (0-based) handled an error.
+    Catch(usize),
+}
+
+/// A transition out of a state: the edge kind and the state entered next.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Transition {
+    pub via: Via,
+    pub to: String,
 }
 
 /// The result of a run.
