@@ -191,8 +191,16 @@ pub fn is_unknown(s: &str) -> bool {
 /// Every path or expression slot of every JSONPath state: `key.$` template values (strings only) and the path
 /// fields. Values holding placeholders are left out.
 pub fn expr_sites<'m, 'a>(model: &'m Definition<'a>) -> Vec<ExprSite<'m, 'a>> {
+    expr_sites_of(model, &template_fields(model))
+}
+
+/// [`expr_sites`] with the template fields already listed (by [`template_fields`] on the same model).
+pub fn expr_sites_of<'m, 'a>(
+    model: &'m Definition<'a>,
+    templates: &[TemplateField<'m, 'a>],
+) -> Vec<ExprSite<'m, 'a>> {
     let mut out = Vec::new();
-    for t in template_fields(model) {
+    for t in templates {
         walk_members(t.field.node, &t.field.pointer, |m, p| {
             if !m.key.text.ends_with(".$") || is_unknown(&m.key.text) {
                 return;
