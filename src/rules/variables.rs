@@ -10,11 +10,10 @@
 //! branch or inline Map iteration starts with the variables visible on entry to its state; a Distributed Map child
 //! starts with none; nothing assigned inside a branch or iteration is visible after its state.
 
-use crate::expr::jsonata::{self, enclosed};
+use crate::expr::jsonata;
 use crate::expr::span_map::SpanMap;
 use crate::expr::{classify, intrinsic, jsonpath::Root, TemplateExpr};
 use crate::model::{QueryLanguage, ScopeKind, State};
-use crate::rules::jsonata_sites::jsonata_strings;
 use crate::rules::Context;
 use crate::semantic::{ScopeId, Semantic, StateId, Target, TransitionKind};
 use crate::syntax::{pointer_push, Key, Node, Span, Value, MAX_DEPTH};
@@ -103,14 +102,24 @@ fn jsonpath_reads(
     state: StateId,
     out: &mut Vec<Read>,
 ) {
-    let roots: Vec<(String, Span)> = match classify(text) {
+    // Parsed once by the expression index; a slot the index does not list (a `.$` key outside the payload
+    // templates, a value with a placeholder) is classified here.
+    let owned;
+    let expr = match ctx.semantic.and_then(|s| s.exprs().path_at(node.span)) {
+        Some(p) => &p.expr,
+        None => {
+            owned = classify(text);
+            &owned
+        }
+    };
+    let roots: Vec<(String, Span)> = match expr {
         TemplateExpr::Variable(p) => match &p.root {
             Root::Variable(n) => vec![(n.clone(), p.root_span)],
             _ => Vec::new(),
         },
         TemplateExpr::Intrinsic(call) => {
             let mut v = Vec::new();
-            let mut stack: Vec<&intrinsic::Call> = vec![&call];
+            let mut stack: Vec<&intrinsic::Call> = vec![call];
             let mut guard = 0;
             while let Some(c) = stack.pop() {
                 guard += 1;
@@ -203,24 +212,24 @@ fn jsonpath_state_reads(ctx: &Context<'_>, st: &State<'_>, id: StateId, out: &mu
 /// Runs the analysis; `None` without a semantic model.
 pub fn analyze<'m>(ctx: &Context<'m>) -> Option<Analysis<'m>> {
     let sem = ctx.semantic?;
-    let model = ctx.model?;
+    ctx.model?;
     let n_states = sem.states().len();
     let n_scopes = sem.scopes().len();
 
     // Reads.
     let mut reads = Vec::new();
-    for e in jsonata_strings(model) {
-        let Some(enc) = enclosed(e.text) else {
+    for j in &sem.exprs().jsonata {
+        let e = &j.string;
+        let (Some(enc), Some(parsed)) = (j.enclosed, j.parsed.as_ref()) else {
             continue;
         };
         let Some(state) = state_of(sem, &e.pointer) else {
             continue;
         };
-        let Ok(tokens) = jsonata::tokenize(enc.body) else {
-            continue;
-        };
+        // The index parsed the body once; its tokens are empty when the body does not tokenize.
+        let tokens = &parsed.tokens;
         let map = SpanMap::new(ctx.text, e.node.span);
-        for r in jsonata::variable_reads(enc.body, &tokens) {
+        for r in jsonata::variable_reads(enc.body, tokens) {
             let content = Span::new(
                 r.span.start() + enc.body_offset,
                 r.span.end() + enc.body_offset,

@@ -22,6 +22,8 @@ use crate::expr::{classify, TemplateExpr};
 use crate::model::{Definition, Site};
 use crate::rules::jsonata_sites::{self, ExprKey, ExprString};
 use crate::rules::path_sites::{self, ExprSite, PathRole, TemplateField};
+use crate::syntax::Span;
+use std::collections::HashMap;
 
 /// A JSONPath string slot with its parsed form.
 #[derive(Debug, Clone)]
@@ -58,18 +60,25 @@ pub struct Exprs<'a> {
     pub paths: Vec<PathExpr<'a>>,
     pub jsonata: Vec<JsonataExpr<'a>>,
     pub jsonata_keys: Vec<ExprKey<'a>>,
+    /// String node span → index into `paths`.
+    by_span: HashMap<Span, usize>,
 }
 
 impl<'a> Exprs<'a> {
     /// Builds the index: finds every site and parses each expression once.
     pub fn build(definition: &'a Definition<'a>, sites: &[Site<'a>]) -> Exprs<'a> {
         let templates = path_sites::template_fields(definition);
-        let paths = path_sites::expr_sites_of(definition, &templates)
+        let paths: Vec<PathExpr<'a>> = path_sites::expr_sites_of(definition, &templates)
             .into_iter()
             .map(|site| {
                 let expr = classify(site.text);
                 PathExpr { site, expr }
             })
+            .collect();
+        let by_span = paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.site.node.span, i))
             .collect();
         let (strings, jsonata_keys) = jsonata_sites::jsonata_strings_and_keys_in(sites);
         let jsonata = strings
@@ -89,7 +98,13 @@ impl<'a> Exprs<'a> {
             paths,
             jsonata,
             jsonata_keys,
+            by_span,
         }
+    }
+
+    /// The JSONPath slot whose string node has this span (the string token's span, quotes included).
+    pub fn path_at(&self, node_span: Span) -> Option<&PathExpr<'a>> {
+        self.paths.get(*self.by_span.get(&node_span)?)
     }
 }
 
@@ -135,6 +150,9 @@ mod tests {
         assert_eq!(ex.paths[0].site.pointer, "/States/P/Parameters/a.$");
         assert_eq!(ex.paths[4].role(), PathRole::ResultPath);
         assert_eq!(ex.templates.len(), 1);
+        let in_path = ex.path_at(ex.paths[3].site.node.span).map(|p| p.site.text);
+        assert_eq!(in_path, Some("$.in"));
+        assert!(ex.path_at(Span::new(0, 1)).is_none());
         let js: Vec<(&str, bool)> = ex
             .jsonata
             .iter()
