@@ -140,22 +140,32 @@ pub fn walk_members<'a>(node: &'a Node, pointer: &str, mut visit: impl FnMut(&'a
         }
         match &n.value {
             Value::Object(members) => {
-                for m in members.iter().rev() {
-                    let mp = pointer_push(&p, &m.key.text);
-                    stack.push((&m.value, mp, depth + 1));
-                }
+                // Each member's pointer is built once; only containers are stacked (in reverse, so that they
+                // are walked in document order).
+                let first = stack.len();
                 for m in members {
-                    visit(m, &pointer_push(&p, &m.key.text));
+                    let mp = pointer_push(&p, &m.key.text);
+                    visit(m, &mp);
+                    if is_container(&m.value) {
+                        stack.push((&m.value, mp, depth + 1));
+                    }
                 }
+                stack[first..].reverse();
             }
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate().rev() {
-                    stack.push((item, pointer_push(&p, &i.to_string()), depth + 1));
+                    if is_container(item) {
+                        stack.push((item, pointer_push(&p, &i.to_string()), depth + 1));
+                    }
                 }
             }
             _ => {}
         }
     }
+}
+
+fn is_container(n: &Node) -> bool {
+    matches!(n.value, Value::Object(_) | Value::Array(_))
 }
 
 /// Every object (the root included) below `node`, with its pointer, depth-capped.
@@ -169,12 +179,16 @@ pub fn walk_objects<'a>(node: &'a Node, pointer: &str, mut visit: impl FnMut(&'a
             Value::Object(members) => {
                 visit(members, &p);
                 for m in members.iter().rev() {
-                    stack.push((&m.value, pointer_push(&p, &m.key.text), depth + 1));
+                    if is_container(&m.value) {
+                        stack.push((&m.value, pointer_push(&p, &m.key.text), depth + 1));
+                    }
                 }
             }
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate().rev() {
-                    stack.push((item, pointer_push(&p, &i.to_string()), depth + 1));
+                    if is_container(item) {
+                        stack.push((item, pointer_push(&p, &i.to_string()), depth + 1));
+                    }
                 }
             }
             _ => {}
