@@ -1,7 +1,7 @@
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::expr::intrinsic::looks_like_call;
 use crate::expr::{Path, Root, TemplateExpr};
-use crate::rules::path_sites::{self, describe, ExprSite, PathRole};
+use crate::rules::path_sites::{self, Described, ExprSite, PathRole};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::syntax::{Span, Value};
 
@@ -105,7 +105,7 @@ fn check_site(
     out: &mut Vec<Diagnostic>,
 ) {
     let text = site.text;
-    let wher = describe(site);
+    let wher = Described(site);
     let diag = |content: Span, message: String| {
         META.diagnostic(site.span(source, content), message)
             .pointer(site.pointer.clone())
@@ -204,7 +204,7 @@ fn slice(text: &str, span: Span) -> &str {
 
 fn check_result_path(
     path: &Path,
-    wher: &str,
+    wher: &Described<'_, '_, '_>,
     diag: impl Fn(Span, String) -> Diagnostic,
     out: &mut Vec<Diagnostic>,
 ) {

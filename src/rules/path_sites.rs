@@ -372,13 +372,24 @@ pub fn rename_key(source: &str, key: &Key, to: &str) -> crate::diagnostics::Edit
 
 /// Ordinal-free description of where a slot is, for messages: "`InputPath` of Task state `A`".
 pub fn describe(site: &ExprSite<'_, '_>) -> String {
-    match site.role {
-        PathRole::Template { .. } => format!(
-            "`{}` in the {} of {}",
-            site.key.text,
-            site.container,
-            site.state.describe()
-        ),
-        _ => format!("`{}` of {}", site.key.text, site.state.describe()),
+    Described(site).to_string()
+}
+
+/// [`describe`], formatted only when displayed (most sites never appear in a message).
+pub struct Described<'s, 'm, 'a>(pub &'s ExprSite<'m, 'a>);
+
+impl std::fmt::Display for Described<'_, '_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let site = self.0;
+        match site.role {
+            PathRole::Template { .. } => write!(
+                f,
+                "`{}` in the {} of {}",
+                site.key.text,
+                site.container,
+                site.state.describe()
+            ),
+            _ => write!(f, "`{}` of {}", site.key.text, site.state.describe()),
+        }
     }
 }

@@ -17,7 +17,7 @@ use crate::model::{QueryLanguage, ScopeKind, State};
 use crate::rules::Context;
 use crate::semantic::{ScopeId, Semantic, StateId, Target, TransitionKind};
 use crate::syntax::{pointer_push, Key, Node, Span, Value, MAX_DEPTH};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 
 /// One read of a workflow variable.
 #[derive(Debug, Clone)]
@@ -176,13 +176,16 @@ fn jsonpath_state_reads(ctx: &Context<'_>, st: &State<'_>, id: StateId, out: &mu
                     if depth == 0 && matches!(k, "Branches" | "ItemProcessor" | "Iterator") {
                         continue;
                     }
-                    let p = pointer_push(&ptr, k);
                     let is_path = paths_here
                         && ((k.ends_with("Path") && k != "ResultPath") || k == "Variable");
                     if let (true, Some(s)) = (k.ends_with(".$") || is_path, m.value.as_str()) {
-                        jsonpath_reads(ctx, &m.value, s, &p, id, out);
+                        jsonpath_reads(ctx, &m.value, s, &pointer_push(&ptr, k), id, out);
                         continue;
                     }
+                    if !matches!(m.value.value, Value::Object(_) | Value::Array(_)) {
+                        continue; // a scalar holds no reads (and needs no pointer)
+                    }
+                    let p = pointer_push(&ptr, k);
                     // Path fields also live in choice rules and the Map configuration objects.
                     let child_paths = paths_here
                         && matches!(
@@ -315,10 +318,16 @@ pub fn analyze<'m>(ctx: &Context<'m>) -> Option<Analysis<'m>> {
     // Dataflow, scope by scope (parents come first).
     let mut must_in: Vec<Option<BTreeSet<String>>> = vec![None; n_states];
     let mut may_in: Vec<Option<BTreeSet<String>>> = vec![None; n_states];
+    // Assignments grouped by state (in order), so that a lookup does not scan every assignment.
+    let mut by_state: HashMap<StateId, Vec<&Assignment<'m>>> = HashMap::new();
+    for a in &assignments {
+        by_state.entry(a.state).or_default().push(a);
+    }
     let assigned_on = |state: StateId, kind: TransitionKind| -> Vec<&str> {
-        assignments
+        by_state
+            .get(&state)
+            .map_or(&[][..], Vec::as_slice)
             .iter()
-            .filter(|a| a.state == state)
             .filter(|a| match (a.on, kind) {
                 (On::Catch(i), TransitionKind::Catch { index }) => i == index,
                 (On::Catch(_), _) => false,
