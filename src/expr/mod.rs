@@ -91,16 +91,22 @@ pub fn classify(s: &str) -> TemplateExpr {
 /// errors, unknown functions, arity, literal types, Format placeholders, nesting, `$states`. Spans are relative to
 /// the string content; map them with [`span_map`].
 pub fn check_expression(s: &str) -> Vec<intrinsic::Issue> {
+    check_classified(s, &classify(s))
+}
+
+/// [`check_expression`] on a string already [`classify`]d (`expr` must be `classify(s)`): what the rules use, from
+/// the expression index, so that nothing is parsed twice.
+pub fn check_classified(s: &str, expr: &TemplateExpr) -> Vec<intrinsic::Issue> {
     use intrinsic::{Issue, IssueKind};
-    match classify(s) {
-        TemplateExpr::Intrinsic(c) => intrinsic::check(&c),
+    match expr {
+        TemplateExpr::Intrinsic(c) => intrinsic::check(c),
         TemplateExpr::Invalid(e) => {
             let kind = if s.starts_with('$') {
                 IssueKind::Path
             } else {
                 IssueKind::Syntax
             };
-            vec![Issue::new(kind, e.span, e.message)]
+            vec![Issue::new(kind, e.span, e.message.clone())]
         }
         TemplateExpr::Variable(p) if p.uses_reserved_variable() => {
             vec![intrinsic::reserved_variable_issue(p.root_span)]

@@ -40,8 +40,8 @@ impl Rule for ConflictingPayloadKeys {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(model) = ctx.model else { return };
-        for t in path_sites::template_fields(model) {
+        let Some(exprs) = ctx.exprs() else { return };
+        for t in &exprs.templates {
             path_sites::walk_objects(t.field.node, &t.field.pointer, |members, p| {
                 for (i, m) in members.iter().enumerate() {
                     let Some(base) = m.key.text.strip_suffix(".$") else {

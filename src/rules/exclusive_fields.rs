@@ -42,8 +42,8 @@ impl Rule for ExclusiveFields {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(model) = ctx.model else { return };
-        for site in model.sites() {
+        let sites = ctx.sites();
+        for site in sites.iter() {
             for group in site.spec().exclusive {
                 let present: Vec<_> = site
                     .members()

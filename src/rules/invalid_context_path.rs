@@ -1,9 +1,9 @@
 use crate::diagnostics::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::expr::intrinsic::{self, looks_like_call};
+use crate::expr::intrinsic;
 use crate::expr::jsonpath::{Segment, Selector};
-use crate::expr::{Path, Root};
+use crate::expr::{Path, Root, TemplateExpr};
 use crate::model::StateType;
-use crate::rules::path_sites::{self, describe, ExprSite, PathRole};
+use crate::rules::path_sites::{describe, ExprSite, PathRole};
 use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
 use crate::syntax::Span;
 
@@ -71,25 +71,27 @@ impl Rule for InvalidContextPath {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(model) = ctx.model else { return };
-        for site in path_sites::expr_sites(model) {
+        let Some(exprs) = ctx.exprs() else { return };
+        for e in &exprs.paths {
+            let site = &e.site;
             if site.role == PathRole::ResultPath {
                 continue; // a `$$` ResultPath is already an `invalid-path`
             }
-            let text = site.text;
-            let paths: Vec<Path> = if looks_like_call(text) {
-                match intrinsic::parse_call(text) {
-                    Ok(call) => intrinsic::paths(&call)
-                        .into_iter()
-                        .map(|(p, _, _)| p.clone())
-                        .collect(),
-                    Err(_) => Vec::new(),
+            // The index parsed the string once: an intrinsic call (its path arguments), or a path.
+            let paths: Vec<&Path> = match &e.expr {
+                TemplateExpr::Intrinsic(call) => intrinsic::paths(call)
+                    .into_iter()
+                    .map(|(p, _, _)| p)
+                    .collect(),
+                TemplateExpr::Path(p)
+                | TemplateExpr::ContextPath(p)
+                | TemplateExpr::Variable(p) => {
+                    vec![p]
                 }
-            } else {
-                Path::parse(text).into_iter().collect()
+                TemplateExpr::Invalid(_) => Vec::new(),
             };
-            for p in paths.iter().filter(|p| p.root == Root::Context) {
-                check_path(ctx.text, &site, p, out);
+            for p in paths.into_iter().filter(|p| p.root == Root::Context) {
+                check_path(ctx.text, site, p, out);
             }
         }
     }

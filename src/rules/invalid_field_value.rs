@@ -47,8 +47,8 @@ impl Rule for InvalidFieldValue {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(model) = ctx.model else { return };
-        for site in model.sites() {
+        let sites = ctx.sites();
+        for site in sites.iter() {
             let spec = site.spec();
             let ql = site.query_language;
             for m in site.members() {

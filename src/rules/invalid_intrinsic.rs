@@ -46,13 +46,14 @@ impl Rule for InvalidIntrinsic {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(model) = ctx.model else { return };
-        for site in path_sites::expr_sites(model) {
+        let Some(exprs) = ctx.exprs() else { return };
+        for p in &exprs.paths {
+            let site = &p.site;
             let text = site.text;
             if !site.role.allows_intrinsics() || !looks_like_call(text) {
                 continue;
             }
-            let wher = describe(&site);
+            let wher = describe(site);
             let at = |content: Span| site.span(ctx.text, content);
             let lead = text.len() - text.trim_start().len();
             let trail = text.len() - text.trim_end().len();
@@ -94,7 +95,7 @@ impl Rule for InvalidIntrinsic {
                 }
                 out.push(d);
             }
-            for issue in crate::expr::check_expression(text) {
+            for issue in crate::expr::check_classified(text, &p.expr) {
                 let mut d = META
                     .diagnostic(at(issue.span), format!("{wher}: {}", issue.message))
                     .label(label(issue.kind))
@@ -108,7 +109,7 @@ impl Rule for InvalidIntrinsic {
                     None => d.help(default_help(issue.kind)),
                 };
                 if issue.kind == IssueKind::UnknownFunction {
-                    if let Some(fix) = unknown_function_fix(ctx.text, &site, issue.span) {
+                    if let Some(fix) = unknown_function_fix(ctx.text, site, issue.span) {
                         d = d.fix(fix);
                     }
                 }

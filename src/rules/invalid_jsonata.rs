@@ -1,7 +1,6 @@
 use crate::diagnostics::{Diagnostic, Severity};
-use crate::expr::jsonata::{self, enclosed, looks_like_jsonpath, FORBIDDEN_FUNCTIONS};
+use crate::expr::jsonata::{self, looks_like_jsonpath, FORBIDDEN_FUNCTIONS};
 use crate::expr::span_map::SpanMap;
-use crate::rules::jsonata_sites::jsonata_strings;
 use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
 use crate::syntax::Span;
 
@@ -54,14 +53,14 @@ impl Rule for InvalidJsonata {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(model) = ctx.model else { return };
-        for e in jsonata_strings(model) {
-            let Some(enc) = enclosed(e.text) else {
+        let Some(exprs) = ctx.exprs() else { return };
+        for j in &exprs.jsonata {
+            let e = &j.string;
+            let (Some(enc), Some(parsed)) = (j.enclosed, j.parsed.as_ref()) else {
                 continue;
             };
             let body = enc.body;
             let off = enc.body_offset;
-            let parsed = jsonata::parse(body);
             let map = SpanMap::new(ctx.text, e.node.span);
             let at = |s: Span| {
                 map_content(

@@ -1,7 +1,7 @@
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::expr::intrinsic::looks_like_call;
-use crate::expr::{Path, Root};
-use crate::rules::path_sites::{self, describe, ExprSite, PathRole};
+use crate::expr::{Path, Root, TemplateExpr};
+use crate::rules::path_sites::{self, Described, ExprSite, PathRole};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::syntax::{Span, Value};
 
@@ -53,12 +53,12 @@ impl Rule for InvalidPath {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(model) = ctx.model else { return };
-        for site in path_sites::expr_sites(model) {
-            check_site(ctx.text, &site, out);
+        let Some(exprs) = ctx.exprs() else { return };
+        for p in &exprs.paths {
+            check_site(ctx.text, &p.site, &p.expr, out);
         }
         // `key.$` members whose value is not a string.
-        for t in path_sites::template_fields(model) {
+        for t in &exprs.templates {
             path_sites::walk_members(t.field.node, &t.field.pointer, |m, p| {
                 if !m.key.text.ends_with(".$") || path_sites::is_unknown(&m.key.text) {
                     return;
@@ -98,9 +98,14 @@ fn whole(text: &str) -> Span {
     Span::new(0, text.len())
 }
 
-fn check_site(source: &str, site: &ExprSite<'_, '_>, out: &mut Vec<Diagnostic>) {
+fn check_site(
+    source: &str,
+    site: &ExprSite<'_, '_>,
+    expr: &TemplateExpr,
+    out: &mut Vec<Diagnostic>,
+) {
     let text = site.text;
-    let wher = describe(site);
+    let wher = Described(site);
     let diag = |content: Span, message: String| {
         META.diagnostic(site.span(source, content), message)
             .pointer(site.pointer.clone())
@@ -148,9 +153,11 @@ fn check_site(source: &str, site: &ExprSite<'_, '_>, out: &mut Vec<Diagnostic>) 
         out.push(d);
         return;
     }
-    let path = match Path::parse(text) {
-        Ok(p) => p,
-        Err(e) => {
+    // The index parsed the string once: a `$`-string is a path (of some root) or a path error.
+    let path = match expr {
+        TemplateExpr::Path(p) | TemplateExpr::ContextPath(p) | TemplateExpr::Variable(p) => p,
+        TemplateExpr::Intrinsic(_) => return,
+        TemplateExpr::Invalid(e) => {
             out.push(
                 diag(e.span, format!("invalid path in {wher}: {}", e.message))
                     .label(e.message.clone())
@@ -173,7 +180,7 @@ fn check_site(source: &str, site: &ExprSite<'_, '_>, out: &mut Vec<Diagnostic>) 
         return;
     }
     match site.role {
-        PathRole::ResultPath => check_result_path(&path, &wher, diag, out),
+        PathRole::ResultPath => check_result_path(path, &wher, diag, out),
         PathRole::Single => {
             if let Some(seg) = path.first_non_reference_segment() {
                 let mut d = diag(
@@ -197,7 +204,7 @@ fn slice(text: &str, span: Span) -> &str {
 
 fn check_result_path(
     path: &Path,
-    wher: &str,
+    wher: &Described<'_, '_, '_>,
     diag: impl Fn(Span, String) -> Diagnostic,
     out: &mut Vec<Diagnostic>,
 ) {

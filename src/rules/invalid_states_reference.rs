@@ -1,9 +1,8 @@
 use crate::diagnostics::{Applicability, Diagnostic, Edit, Fix};
-use crate::expr::jsonata::{self, enclosed, STATES_MEMBERS};
+use crate::expr::jsonata::{self, STATES_MEMBERS};
 use crate::expr::span_map::SpanMap;
 use crate::model::spec::ObjectKind;
 use crate::rules::invalid_jsonata::map_content;
-use crate::rules::jsonata_sites::jsonata_strings;
 use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
 use crate::syntax::Span;
 
@@ -51,14 +50,14 @@ impl Rule for InvalidStatesReference {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(model) = ctx.model else { return };
-        for e in jsonata_strings(model) {
-            let Some(enc) = enclosed(e.text) else {
+        let Some(exprs) = ctx.exprs() else { return };
+        for j in &exprs.jsonata {
+            let e = &j.string;
+            // The index parsed the body once; its tokens are empty when the body does not tokenize.
+            let (Some(enc), Some(parsed)) = (j.enclosed, j.parsed.as_ref()) else {
                 continue;
             };
-            let Ok(tokens) = jsonata::tokenize(enc.body) else {
-                continue;
-            };
+            let tokens = &parsed.tokens;
             let map = SpanMap::new(ctx.text, e.node.span);
             let at = |s: Span| {
                 map_content(
@@ -72,7 +71,7 @@ impl Rule for InvalidStatesReference {
                 ObjectKind::Task | ObjectKind::Map | ObjectKind::Parallel
             ) && matches!(e.field, "Output" | "Assign");
             let error_ok = e.owner == ObjectKind::Catcher && matches!(e.field, "Output" | "Assign");
-            for r in jsonata::states_refs(enc.body, &tokens) {
+            for r in jsonata::states_refs(enc.body, tokens) {
                 let (Some(member), Some(mspan)) = (r.member.as_deref(), r.member_span) else {
                     continue;
                 };

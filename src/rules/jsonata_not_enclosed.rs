@@ -1,10 +1,7 @@
 use crate::diagnostics::{Applicability, Diagnostic, Edit, Fix, Severity};
-use crate::expr::jsonata::{
-    self, delimiter_problem, enclosed, looks_like_jsonpath, DelimiterProblem,
-};
+use crate::expr::jsonata::{delimiter_problem, enclosed, looks_like_jsonpath, DelimiterProblem};
 use crate::expr::span_map::SpanMap;
 use crate::rules::invalid_jsonata::map_content;
-use crate::rules::jsonata_sites::{jsonata_keys, jsonata_strings};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::syntax::Span;
 
@@ -65,8 +62,8 @@ impl Rule for JsonataNotEnclosed {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(model) = ctx.model else { return };
-        for k in jsonata_keys(model) {
+        let Some(exprs) = ctx.exprs() else { return };
+        for k in &exprs.jsonata_keys {
             let Some(name) = k.key.text.strip_suffix(".$") else {
                 continue;
             };
@@ -92,13 +89,14 @@ impl Rule for JsonataNotEnclosed {
             d.severity = Severity::Warning;
             out.push(d);
         }
-        for e in jsonata_strings(model) {
+        for j in &exprs.jsonata {
+            let e = &j.string;
             let map = SpanMap::new(ctx.text, e.node.span);
             let at = |s: Span| map_content(map.as_ref(), e.node.span, s);
             let len = e.text.len();
-            if let Some(enc) = enclosed(e.text) {
+            if let (Some(enc), Some(parsed)) = (j.enclosed, j.parsed.as_ref()) {
                 let body = enc.body;
-                if looks_like_jsonpath(body) && jsonata::parse(body).error.is_some() {
+                if looks_like_jsonpath(body) && parsed.error.is_some() {
                     let lead = body.len() - body.trim_start().len();
                     let span = Span::new(
                         enc.body_offset + lead,

@@ -5,7 +5,7 @@
 //! variable rules.
 
 use crate::model::spec::{ObjectKind, ValueKind};
-use crate::model::{Definition, QueryLanguage};
+use crate::model::{Definition, QueryLanguage, Site};
 use crate::syntax::{pointer_push, Node, Span, Value, MAX_DEPTH};
 use std::collections::HashSet;
 
@@ -50,12 +50,30 @@ pub fn jsonata_keys<'m>(model: &'m Definition<'_>) -> Vec<ExprKey<'m>> {
     walk(model).1
 }
 
+/// [`jsonata_strings`] and [`jsonata_keys`] from one walk.
+pub fn jsonata_strings_and_keys<'m>(
+    model: &'m Definition<'_>,
+) -> (Vec<ExprString<'m>>, Vec<ExprKey<'m>>) {
+    walk(model)
+}
+
+/// [`jsonata_strings_and_keys`] over an already listed [`Definition::sites`].
+pub fn jsonata_strings_and_keys_in<'m>(
+    sites: &[Site<'m>],
+) -> (Vec<ExprString<'m>>, Vec<ExprKey<'m>>) {
+    walk_sites(sites)
+}
+
 fn walk<'m>(model: &'m Definition<'_>) -> (Vec<ExprString<'m>>, Vec<ExprKey<'m>>) {
+    walk_sites(&model.sites())
+}
+
+fn walk_sites<'m>(sites: &[Site<'m>]) -> (Vec<ExprString<'m>>, Vec<ExprKey<'m>>) {
     let mut out = Vec::new();
     let mut keys: Vec<ExprKey<'m>> = Vec::new();
     let mut seen_keys: HashSet<Span> = HashSet::new();
     let mut seen: HashSet<Span> = HashSet::new();
-    for site in model.sites() {
+    for site in sites {
         if site.query_language != QueryLanguage::Jsonata || site.kind == ObjectKind::TopLevel {
             continue;
         }

@@ -42,8 +42,8 @@ impl Rule for MissingDollarSuffix {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(model) = ctx.model else { return };
-        for t in path_sites::template_fields(model) {
+        let Some(exprs) = ctx.exprs() else { return };
+        for t in &exprs.templates {
             path_sites::walk_objects(t.field.node, &t.field.pointer, |members, p| {
                 for m in members {
                     let key = m.key.text.as_str();

@@ -42,8 +42,8 @@ impl Rule for MissingField {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(model) = ctx.model else { return };
-        for site in model.sites() {
+        let sites = ctx.sites();
+        for site in sites.iter() {
             let has = |name: &str| site.node.member(name).is_some();
             if site
                 .members()

@@ -48,8 +48,8 @@ impl Rule for MissingPathSuffix {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(model) = ctx.model else { return };
-        for site in model.sites() {
+        let sites = ctx.sites();
+        for site in sites.iter() {
             if site.query_language != QueryLanguage::JsonPath
                 || !(site.kind.is_state()
                     || matches!(

@@ -177,6 +177,33 @@ pub struct Context<'a> {
     pub semantic: Option<&'a crate::semantic::Semantic<'a>>,
 }
 
+impl<'a> Context<'a> {
+    /// [`Definition::sites`], listed once per document by the semantic model (computed here only when the
+    /// context has a model but no semantic model).
+    pub fn sites(&self) -> std::borrow::Cow<'a, [crate::model::Site<'a>]> {
+        match (self.semantic, self.model) {
+            (Some(sem), _) => std::borrow::Cow::Borrowed(sem.sites()),
+            (None, Some(model)) => std::borrow::Cow::Owned(model.sites()),
+            (None, None) => std::borrow::Cow::Borrowed(&[]),
+        }
+    }
+
+    /// The expression index of the document ([`crate::semantic::Semantic::exprs`]): every expression site with
+    /// its parse. Built here only when the context has a model but no semantic model; `None` without a model.
+    pub fn exprs(&self) -> Option<std::borrow::Cow<'a, crate::semantic::Exprs<'a>>> {
+        match (self.semantic, self.model) {
+            (Some(sem), _) => Some(std::borrow::Cow::Borrowed(sem.exprs())),
+            (None, Some(model)) => {
+                let sites = model.sites();
+                Some(std::borrow::Cow::Owned(crate::semantic::Exprs::build(
+                    model, &sites,
+                )))
+            }
+            (None, None) => None,
+        }
+    }
+}
+
 /// A lint rule.
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
@@ -249,7 +276,7 @@ pub mod invalid_intrinsic;
 pub mod invalid_path;
 pub mod missing_dollar_suffix;
 pub mod missing_path_suffix;
-pub(crate) mod path_sites;
+pub mod path_sites;
 pub mod static_pass_result;
 
 /// Every rule, in code order. The one place a new rule is registered.

@@ -140,22 +140,32 @@ pub fn walk_members<'a>(node: &'a Node, pointer: &str, mut visit: impl FnMut(&'a
         }
         match &n.value {
             Value::Object(members) => {
-                for m in members.iter().rev() {
-                    let mp = pointer_push(&p, &m.key.text);
-                    stack.push((&m.value, mp, depth + 1));
-                }
+                // Each member's pointer is built once; only containers are stacked (in reverse, so that they
+                // are walked in document order).
+                let first = stack.len();
                 for m in members {
-                    visit(m, &pointer_push(&p, &m.key.text));
+                    let mp = pointer_push(&p, &m.key.text);
+                    visit(m, &mp);
+                    if is_container(&m.value) {
+                        stack.push((&m.value, mp, depth + 1));
+                    }
                 }
+                stack[first..].reverse();
             }
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate().rev() {
-                    stack.push((item, pointer_push(&p, &i.to_string()), depth + 1));
+                    if is_container(item) {
+                        stack.push((item, pointer_push(&p, &i.to_string()), depth + 1));
+                    }
                 }
             }
             _ => {}
         }
     }
+}
+
+fn is_container(n: &Node) -> bool {
+    matches!(n.value, Value::Object(_) | Value::Array(_))
 }
 
 /// Every object (the root included) below `node`, with its pointer, depth-capped.
@@ -169,12 +179,16 @@ pub fn walk_objects<'a>(node: &'a Node, pointer: &str, mut visit: impl FnMut(&'a
             Value::Object(members) => {
                 visit(members, &p);
                 for m in members.iter().rev() {
-                    stack.push((&m.value, pointer_push(&p, &m.key.text), depth + 1));
+                    if is_container(&m.value) {
+                        stack.push((&m.value, pointer_push(&p, &m.key.text), depth + 1));
+                    }
                 }
             }
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate().rev() {
-                    stack.push((item, pointer_push(&p, &i.to_string()), depth + 1));
+                    if is_container(item) {
+                        stack.push((item, pointer_push(&p, &i.to_string()), depth + 1));
+                    }
                 }
             }
             _ => {}
@@ -191,8 +205,16 @@ pub fn is_unknown(s: &str) -> bool {
 /// Every path or expression slot of every JSONPath state: `key.$` template values (strings only) and the path
 /// fields. Values holding placeholders are left out.
 pub fn expr_sites<'m, 'a>(model: &'m Definition<'a>) -> Vec<ExprSite<'m, 'a>> {
+    expr_sites_of(model, &template_fields(model))
+}
+
+/// [`expr_sites`] with the template fields already listed (by [`template_fields`] on the same model).
+pub fn expr_sites_of<'m, 'a>(
+    model: &'m Definition<'a>,
+    templates: &[TemplateField<'m, 'a>],
+) -> Vec<ExprSite<'m, 'a>> {
     let mut out = Vec::new();
-    for t in template_fields(model) {
+    for t in templates {
         walk_members(t.field.node, &t.field.pointer, |m, p| {
             if !m.key.text.ends_with(".$") || is_unknown(&m.key.text) {
                 return;
@@ -350,13 +372,24 @@ pub fn rename_key(source: &str, key: &Key, to: &str) -> crate::diagnostics::Edit
 
 /// Ordinal-free description of where a slot is, for messages: "`InputPath` of Task state `A`".
 pub fn describe(site: &ExprSite<'_, '_>) -> String {
-    match site.role {
-        PathRole::Template { .. } => format!(
-            "`{}` in the {} of {}",
-            site.key.text,
-            site.container,
-            site.state.describe()
-        ),
-        _ => format!("`{}` of {}", site.key.text, site.state.describe()),
+    Described(site).to_string()
+}
+
+/// [`describe`], formatted only when displayed (most sites never appear in a message).
+pub struct Described<'s, 'm, 'a>(pub &'s ExprSite<'m, 'a>);
+
+impl std::fmt::Display for Described<'_, '_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let site = self.0;
+        match site.role {
+            PathRole::Template { .. } => write!(
+                f,
+                "`{}` in the {} of {}",
+                site.key.text,
+                site.container,
+                site.state.describe()
+            ),
+            _ => write!(f, "`{}` of {}", site.key.text, site.state.describe()),
+        }
     }
 }

@@ -44,8 +44,8 @@ impl Rule for UnknownField {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(model) = ctx.model else { return };
-        for site in model.sites() {
+        let sites = ctx.sites();
+        for site in sites.iter() {
             if site.kind == ObjectKind::UnknownState {
                 continue;
             }

@@ -10,15 +10,14 @@
 //! branch or inline Map iteration starts with the variables visible on entry to its state; a Distributed Map child
 //! starts with none; nothing assigned inside a branch or iteration is visible after its state.
 
-use crate::expr::jsonata::{self, enclosed};
+use crate::expr::jsonata;
 use crate::expr::span_map::SpanMap;
 use crate::expr::{classify, intrinsic, jsonpath::Root, TemplateExpr};
 use crate::model::{QueryLanguage, ScopeKind, State};
-use crate::rules::jsonata_sites::jsonata_strings;
 use crate::rules::Context;
 use crate::semantic::{ScopeId, Semantic, StateId, Target, TransitionKind};
 use crate::syntax::{pointer_push, Key, Node, Span, Value, MAX_DEPTH};
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
 
 /// One read of a workflow variable.
 #[derive(Debug, Clone)]
@@ -103,14 +102,24 @@ fn jsonpath_reads(
     state: StateId,
     out: &mut Vec<Read>,
 ) {
-    let roots: Vec<(String, Span)> = match classify(text) {
+    // Parsed once by the expression index; a slot the index does not list (a `.$` key outside the payload
+    // templates, a value with a placeholder) is classified here.
+    let owned;
+    let expr = match ctx.semantic.and_then(|s| s.exprs().path_at(node.span)) {
+        Some(p) => &p.expr,
+        None => {
+            owned = classify(text);
+            &owned
+        }
+    };
+    let roots: Vec<(String, Span)> = match expr {
         TemplateExpr::Variable(p) => match &p.root {
             Root::Variable(n) => vec![(n.clone(), p.root_span)],
             _ => Vec::new(),
         },
         TemplateExpr::Intrinsic(call) => {
             let mut v = Vec::new();
-            let mut stack: Vec<&intrinsic::Call> = vec![&call];
+            let mut stack: Vec<&intrinsic::Call> = vec![call];
             let mut guard = 0;
             while let Some(c) = stack.pop() {
                 guard += 1;
@@ -167,13 +176,16 @@ fn jsonpath_state_reads(ctx: &Context<'_>, st: &State<'_>, id: StateId, out: &mu
                     if depth == 0 && matches!(k, "Branches" | "ItemProcessor" | "Iterator") {
                         continue;
                     }
-                    let p = pointer_push(&ptr, k);
                     let is_path = paths_here
                         && ((k.ends_with("Path") && k != "ResultPath") || k == "Variable");
                     if let (true, Some(s)) = (k.ends_with(".$") || is_path, m.value.as_str()) {
-                        jsonpath_reads(ctx, &m.value, s, &p, id, out);
+                        jsonpath_reads(ctx, &m.value, s, &pointer_push(&ptr, k), id, out);
                         continue;
                     }
+                    if !matches!(m.value.value, Value::Object(_) | Value::Array(_)) {
+                        continue; // a scalar holds no reads (and needs no pointer)
+                    }
+                    let p = pointer_push(&ptr, k);
                     // Path fields also live in choice rules and the Map configuration objects.
                     let child_paths = paths_here
                         && matches!(
@@ -203,24 +215,24 @@ fn jsonpath_state_reads(ctx: &Context<'_>, st: &State<'_>, id: StateId, out: &mu
 /// Runs the analysis; `None` without a semantic model.
 pub fn analyze<'m>(ctx: &Context<'m>) -> Option<Analysis<'m>> {
     let sem = ctx.semantic?;
-    let model = ctx.model?;
+    ctx.model?;
     let n_states = sem.states().len();
     let n_scopes = sem.scopes().len();
 
     // Reads.
     let mut reads = Vec::new();
-    for e in jsonata_strings(model) {
-        let Some(enc) = enclosed(e.text) else {
+    for j in &sem.exprs().jsonata {
+        let e = &j.string;
+        let (Some(enc), Some(parsed)) = (j.enclosed, j.parsed.as_ref()) else {
             continue;
         };
         let Some(state) = state_of(sem, &e.pointer) else {
             continue;
         };
-        let Ok(tokens) = jsonata::tokenize(enc.body) else {
-            continue;
-        };
+        // The index parsed the body once; its tokens are empty when the body does not tokenize.
+        let tokens = &parsed.tokens;
         let map = SpanMap::new(ctx.text, e.node.span);
-        for r in jsonata::variable_reads(enc.body, &tokens) {
+        for r in jsonata::variable_reads(enc.body, tokens) {
             let content = Span::new(
                 r.span.start() + enc.body_offset,
                 r.span.end() + enc.body_offset,
@@ -306,10 +318,16 @@ pub fn analyze<'m>(ctx: &Context<'m>) -> Option<Analysis<'m>> {
     // Dataflow, scope by scope (parents come first).
     let mut must_in: Vec<Option<BTreeSet<String>>> = vec![None; n_states];
     let mut may_in: Vec<Option<BTreeSet<String>>> = vec![None; n_states];
+    // Assignments grouped by state (in order), so that a lookup does not scan every assignment.
+    let mut by_state: HashMap<StateId, Vec<&Assignment<'m>>> = HashMap::new();
+    for a in &assignments {
+        by_state.entry(a.state).or_default().push(a);
+    }
     let assigned_on = |state: StateId, kind: TransitionKind| -> Vec<&str> {
-        assignments
+        by_state
+            .get(&state)
+            .map_or(&[][..], Vec::as_slice)
             .iter()
-            .filter(|a| a.state == state)
             .filter(|a| match (a.on, kind) {
                 (On::Catch(i), TransitionKind::Catch { index }) => i == index,
                 (On::Catch(_), _) => false,

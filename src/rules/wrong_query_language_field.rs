@@ -47,7 +47,7 @@ impl Rule for WrongQueryLanguageField {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(model) = ctx.model else { return };
-        for site in model.sites() {
+        for site in ctx.sites().iter() {
             let ql = site.query_language;
             for m in site.members() {
                 let Some(fs) = site.spec().field(&m.key.text) else {

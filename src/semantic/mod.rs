@@ -14,14 +14,17 @@
 //! Identifiers ([`ScopeId`], [`StateId`], [`TransitionId`]) are indices into one [`Semantic`]; lookups return
 //! `Option` so that an identifier from another document can never panic.
 
-use crate::model::{check, Definition, Field, Scope, ScopeKind, State, StateType};
+use crate::model::{check, Definition, Field, Scope, ScopeKind, Site, State, StateType};
 use crate::syntax::{has_placeholder, Span};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::Direction;
 use std::collections::{HashMap, VecDeque};
 
+mod exprs;
 #[cfg(test)]
 mod tests;
+
+pub use exprs::{Exprs, JsonataExpr, PathExpr};
 
 /// A scope of a [`Semantic`]; the machine is `ScopeId(0)`, then the nested scopes depth-first in source order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -225,6 +228,11 @@ pub struct Semantic<'a> {
     /// Machine-wide: name → the first state with it, in [`StateId`] order.
     by_name: HashMap<&'a str, StateId>,
     by_pointer: HashMap<&'a str, StateId>,
+    /// [`Definition::sites`], listed once. (Plain fields, not `OnceLock`: a lock would make `Semantic<'a>`
+    /// invariant in `'a`, which code borrowing a shorter-lived `Context` relies on not being.)
+    sites: Vec<Site<'a>>,
+    /// The expression index.
+    exprs: Exprs<'a>,
 }
 
 impl<'a> Semantic<'a> {
@@ -237,13 +245,28 @@ impl<'a> Semantic<'a> {
             transitions: Vec::new(),
             by_name: HashMap::new(),
             by_pointer: HashMap::new(),
+            sites: definition.sites(),
+            exprs: Exprs::default(),
         };
+        sem.exprs = Exprs::build(definition, &sem.sites);
         sem.collect_scopes();
         sem.collect_transitions();
         for i in 0..sem.scopes.len() {
             sem.analyse(ScopeId(i));
         }
         sem
+    }
+
+    /// Every object the schema rules check ([`Definition::sites`]), listed once per document.
+    pub fn sites(&self) -> &[Site<'a>] {
+        &self.sites
+    }
+
+    /// The expression index: every path, template, intrinsic, context path, variable reference and JSONata
+    /// string of the definition with its parse, built once per document. Rules read expressions here and never
+    /// parse them.
+    pub fn exprs(&self) -> &Exprs<'a> {
+        &self.exprs
     }
 
     // -- lookups ---------------------------------------------------------------------------------------------

@@ -258,6 +258,10 @@ pub fn pointer_push(parent: &str, token: &str) -> String {
     let mut p = String::with_capacity(parent.len() + token.len() + 1);
     p.push_str(parent);
     p.push('/');
+    if !token.contains(['~', '/']) {
+        p.push_str(token);
+        return p;
+    }
     for c in token.chars() {
         match c {
             '~' => p.push_str("~0"),
