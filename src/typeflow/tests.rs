@@ -1,0 +1,31 @@
+use super::*;
+use crate::syntax::SourceKind;
+
+fn with<R>(text: &str, f: impl FnOnce(&Semantic<'_>, &Analysis<'_>) -> R) -> R {
+    let parsed = crate::syntax::parse(text, SourceKind::Json);
+    let root = parsed.root.expect("test document parses");
+    let model = crate::model::build(&root);
+    let sem = Semantic::build(&model);
+    let a = analyze(&sem);
+    f(&sem, &a)
+}
+
+#[test]
+fn pass_result_flows_to_next_state() {
+    let text = r#"{"StartAt":"A","States":{
+        "A":{"Type":"Pass","Result":{"order":{"items":[{"sku":"x","qty":1}]}},"Next":"B"},
+        "B":{"Type":"Succeed"}}}"#;
+    with(text, |sem, a| {
+        let b = sem.resolve("B").expect("B");
+        let f = a.state(b).expect("B reached");
+        assert_eq!(
+            f.input.describe(),
+            "{order: {items: [{qty: integer, sku: string}]}}"
+        );
+        assert_eq!(a.fields_at(b, "$.order"), vec!["items".to_string()]);
+        match a.shape_at(b, "$.nope") {
+            Some(Lookup::Absent { segment: 0, .. }) => {}
+            other => panic!("expected absent, got {other:?}"),
+        }
+    });
+}
