@@ -232,6 +232,11 @@ pub mod missing_path_suffix;
 pub(crate) mod path_sites;
 pub mod static_pass_result;
 
+pub mod path_not_found;
+pub mod result_path_discards_input;
+pub mod type_mismatch;
+pub(crate) mod typeflow_sites;
+
 /// Every rule, in code order. The one place a new rule is registered.
 pub static RULES: &[&dyn Rule] = &[
     &invalid_json::InvalidJson,
@@ -278,6 +283,9 @@ pub static RULES: &[&dyn Rule] = &[
     &definition_too_large::DefinitionTooLarge,
     &too_deeply_nested::TooDeeplyNested,
     &payload_too_large::PayloadTooLarge,
+    &path_not_found::PathNotFound,
+    &type_mismatch::TypeMismatch,
+    &result_path_discards_input::ResultPathDiscardsInput,
 ];
 
 /// Finds a rule by name or code (case-insensitive for codes).

@@ -77,12 +77,17 @@ pub struct Read<'a> {
     pub pointer: String,
     /// Offset of the path inside the string content (non-zero inside an intrinsic call).
     pub offset: usize,
+    /// The path as written.
+    pub text: String,
     pub path: Path,
     pub against: Against,
     pub lookup: Lookup,
     pub expect: Option<Expect>,
     /// The value must exist for the state to run (false for a Choice variable tested with `IsPresent`).
     pub required: bool,
+    /// The shape read is the state's raw input (the join of [`StateFlow::incoming`]), so each incoming
+    /// transition's shape tells where a field comes from.
+    pub from_input: bool,
 }
 
 impl Read<'_> {
@@ -110,8 +115,10 @@ pub struct Incoming {
 pub struct StateFlow<'a> {
     /// The state input (the join of `incoming`).
     pub input: Shape,
-    /// After InputPath (and Parameters for Task, Pass, Parallel).
+    /// After InputPath: what `$` means in Parameters, ItemsPath, Choice variables, `...Path` fields.
     pub effective: Shape,
+    /// After Parameters (Task, Pass, Parallel): what the task or the branches receive; `effective` otherwise.
+    pub payload: Shape,
     /// The state's result, before ResultPath (`None` for states without a result).
     pub result: Option<Shape>,
     /// After ResultPath, before OutputPath.
@@ -129,22 +136,23 @@ pub struct StateFlow<'a> {
 /// The result of the analysis of one definition.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis<'a> {
-    flows: HashMap<StateId, StateFlow<'a>>,
+    /// Indexed by [`StateId::index`].
+    flows: Vec<Option<StateFlow<'a>>>,
 }
 
 impl<'a> Analysis<'a> {
     /// What is known about a state; `None` when it is never reached.
     pub fn state(&self, id: StateId) -> Option<&StateFlow<'a>> {
-        self.flows.get(&id)
+        self.flows.get(id.index()).and_then(Option::as_ref)
     }
     /// Every path read of every reached state.
     pub fn reads(&self) -> impl Iterator<Item = &Read<'a>> + '_ {
-        self.flows.values().flat_map(|f| f.reads.iter())
+        self.flows.iter().flatten().flat_map(|f| f.reads.iter())
     }
     /// The shape of `path` (a `$...` path) in the effective input of a state, for hover: `None` when the state is
     /// not reached or the text is not a path.
     pub fn shape_at(&self, id: StateId, path: &str) -> Option<Lookup> {
-        let f = self.flows.get(&id)?;
+        let f = self.state(id)?;
         let p = Path::parse(path).ok()?;
         (p.root == Root::Input).then(|| f.effective.lookup(&p.segments))
     }
@@ -179,11 +187,19 @@ pub fn analyze_with_input<'a>(sem: &Semantic<'a>, input: Shape) -> Analysis<'a> 
         flows: HashMap::new(),
         steps: 0,
         budget,
+        no_input_path: true,
     };
     if let Some(m) = machine {
         a.scope(m, input, 0);
     }
-    Analysis { flows: a.flows }
+    let mut flows: Vec<Option<StateFlow<'a>>> = Vec::new();
+    flows.resize_with(sem.states().len(), || None);
+    for (id, f) in a.flows {
+        if let Some(slot) = flows.get_mut(id.index()) {
+            *slot = Some(f);
+        }
+    }
+    Analysis { flows }
 }
 
 struct Analyzer<'s, 'a> {
@@ -192,6 +208,8 @@ struct Analyzer<'s, 'a> {
     flows: HashMap<StateId, StateFlow<'a>>,
     steps: usize,
     budget: usize,
+    /// The state being analysed has no InputPath (reads of its effective input read its raw input).
+    no_input_path: bool,
 }
 
 /// What one transfer produces.
@@ -337,7 +355,8 @@ impl<'s, 'a> Analyzer<'s, 'a> {
             return Transfer {
                 flow: StateFlow {
                     input: input.clone(),
-                    effective: input,
+                    effective: input.clone(),
+                    payload: input,
                     result: None,
                     merged: out.clone(),
                     output: out,
@@ -349,6 +368,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
             };
         }
         let ty = ty.unwrap_or(StateType::Pass);
+        self.no_input_path = st.input_path.is_none();
         let mut origin: Option<(Span, &'static str)> = None;
         // InputPath
         let mut effective = match &st.input_path {
@@ -377,6 +397,8 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                 None => Shape::Unknown,
             },
         };
+        let after_input = effective.clone();
+        let after_input_kept = after_input.clone();
         // Parameters (Task, Pass, Parallel; a Map's Parameters is its legacy ItemSelector).
         if ty != StateType::Map {
             if let Some(p) = &st.parameters {
@@ -384,8 +406,14 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                 origin = Some((p.key.span, "Parameters"));
             }
         }
-        // Paths read from the effective input.
-        self.effective_reads(&mut reads, sid, st, ty, &effective);
+        // Paths read from the input after InputPath (a Task's timeouts: only when there are no Parameters, as
+        // which of the two they read is not documented).
+        let base = if ty == StateType::Task && st.parameters.is_some() {
+            Shape::Unknown
+        } else {
+            after_input
+        };
+        self.effective_reads(&mut reads, sid, st, ty, &base);
         // The result.
         let mut result = match ty {
             StateType::Pass => Some(match &st.result {
@@ -492,7 +520,8 @@ impl<'s, 'a> Analyzer<'s, 'a> {
         Transfer {
             flow: StateFlow {
                 input,
-                effective,
+                effective: after_input_kept,
+                payload: effective,
                 result,
                 merged,
                 output,
@@ -551,6 +580,15 @@ impl<'s, 'a> Analyzer<'s, 'a> {
             // `$` in an ItemSelector is the Map's effective input; the item comes from `$$.Map.Item.Value`.
             Some(sel) => self.template(reads, sid, "ItemSelector", sel, effective),
             None => item,
+        };
+        // With an ItemBatcher, each iteration receives `{Items: [...], BatchInput}`.
+        let iteration_input = if st.item_batcher.is_some() {
+            let mut o =
+                Obj::closed([("Items".to_string(), Shape::Array(Box::new(iteration_input)))]);
+            o.open = true;
+            Shape::Object(o)
+        } else {
+            iteration_input
         };
         let kids = self.children.get(&sid).cloned().unwrap_or_default();
         let mut out = Shape::Unknown;
@@ -741,11 +779,14 @@ impl<'s, 'a> Analyzer<'s, 'a> {
             node,
             pointer: pointer.to_string(),
             offset,
+            text: text.to_string(),
             path,
             against,
             lookup: lookup.clone(),
             expect,
             required: true,
+            from_input: against == Against::Input
+                || (against == Against::Effective && self.no_input_path),
         });
         Some(lookup)
     }
@@ -825,6 +866,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                         Prop {
                             shape,
                             optional: false,
+                            unsure: false,
                         },
                     );
                 }

@@ -52,6 +52,8 @@ pub struct Prop {
     pub shape: Shape,
     /// Absent on some of the paths that reach this point.
     pub optional: bool,
+    /// Not known on some paths (an open object joined in may or may not have it).
+    pub unsure: bool,
 }
 
 impl Obj {
@@ -66,6 +68,7 @@ impl Obj {
                         Prop {
                             shape,
                             optional: false,
+                            unsure: false,
                         },
                     )
                 })
@@ -273,7 +276,9 @@ fn step_name(cur: &Shape, name: &str) -> Step {
         Shape::Object(o) => match o.fields.get(name) {
             Some(p) => Step::Found(
                 p.shape.clone(),
-                if p.optional {
+                if p.unsure {
+                    Presence::Unknown
+                } else if p.optional {
                     Presence::Sometimes
                 } else {
                     Presence::Always
@@ -335,7 +340,7 @@ fn set(cur: &Shape, segments: &[Segment], value: Shape) -> Shape {
         Shape::Object(o) => {
             let mut o = o.clone();
             let below = match o.fields.get(name) {
-                Some(p) if !p.optional => p.shape.clone(),
+                Some(p) if !p.optional && !p.unsure => p.shape.clone(),
                 Some(_) => Shape::Unknown,
                 None if o.open => Shape::Unknown,
                 None => Shape::Object(Obj::default()),
@@ -346,6 +351,7 @@ fn set(cur: &Shape, segments: &[Segment], value: Shape) -> Shape {
                 Prop {
                     shape,
                     optional: false,
+                    unsure: false,
                 },
             );
             Shape::Object(o)
@@ -360,6 +366,7 @@ fn set(cur: &Shape, segments: &[Segment], value: Shape) -> Shape {
                 Prop {
                     shape: set(&Shape::Unknown, rest, value),
                     optional: false,
+                    unsure: false,
                 },
             );
             Shape::Object(o)
@@ -420,14 +427,17 @@ fn join_objects(x: &Obj, y: &Obj, depth: usize) -> Shape {
             Some(q) => Prop {
                 shape: join(&p.shape, &q.shape, depth + 1),
                 optional: p.optional || q.optional,
+                unsure: p.unsure || q.unsure,
             },
             None if y.open => Prop {
                 shape: Shape::Unknown,
-                optional: true,
+                optional: p.optional,
+                unsure: true,
             },
             None => Prop {
                 shape: p.shape.clone(),
                 optional: true,
+                unsure: p.unsure,
             },
         };
         fields.insert(k.clone(), prop);
@@ -439,12 +449,14 @@ fn join_objects(x: &Obj, y: &Obj, depth: usize) -> Shape {
         let prop = if x.open {
             Prop {
                 shape: Shape::Unknown,
-                optional: true,
+                optional: q.optional,
+                unsure: true,
             }
         } else {
             Prop {
                 shape: q.shape.clone(),
                 optional: true,
+                unsure: q.unsure,
             }
         };
         fields.insert(k.clone(), prop);
@@ -519,6 +531,7 @@ fn literal(node: &Node, depth: usize) -> Shape {
                     Prop {
                         shape: literal(&m.value, depth + 1),
                         optional: false,
+                        unsure: false,
                     },
                 );
             }
@@ -578,7 +591,11 @@ fn describe(s: &Shape, out: &mut String, depth: usize) -> fmt::Result {
                     out.push('…');
                     break;
                 }
-                write!(out, "{k}{}: ", if p.optional { "?" } else { "" })?;
+                write!(
+                    out,
+                    "{k}{}: ",
+                    if p.optional || p.unsure { "?" } else { "" }
+                )?;
                 describe(&p.shape, out, depth + 1)?;
             }
             if o.open && o.fields.len() <= DESCRIBE_FIELDS {

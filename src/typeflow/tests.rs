@@ -29,3 +29,51 @@ fn pass_result_flows_to_next_state() {
         }
     });
 }
+
+#[test]
+fn choice_branches_join_with_optional_fields() {
+    let text = r#"{"StartAt":"C","States":{
+        "C":{"Type":"Choice","Choices":[{"Variable":"$.k","StringEquals":"a","Next":"A"}],"Default":"B"},
+        "A":{"Type":"Pass","Result":{"id":1,"n":2},"Next":"D"},
+        "B":{"Type":"Pass","Result":{"id":1},"Next":"D"},
+        "D":{"Type":"Pass","Parameters":{"x.$":"$.n"},"End":true}}}"#;
+    with(text, |sem, a| {
+        let d = sem.resolve("D").expect("D");
+        let f = a.state(d).expect("D reached");
+        assert_eq!(f.incoming.len(), 2, "{f:#?}");
+        assert_eq!(f.input.describe(), "{id: integer, n?: integer}");
+        assert_eq!(f.output.describe(), "{x: integer}");
+    });
+}
+
+#[test]
+#[ignore]
+fn debug_file() {
+    let path = std::env::var("TF_FILE").unwrap_or_default();
+    let state = std::env::var("TF_STATE").unwrap_or_default();
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    with(&text, |sem, a| {
+        for info in sem.states() {
+            if info.name() == state {
+                let f = a.state(info.id);
+                eprintln!(
+                    "{:#?}",
+                    f.map(|f| (
+                        &f.input,
+                        f.incoming
+                            .iter()
+                            .map(|i| (
+                                i.from.and_then(|x| sem.state(x)).map(|s| s.name()),
+                                i.shape.describe()
+                            ))
+                            .collect::<Vec<_>>(),
+                        f.reads
+                            .iter()
+                            .map(|r| (r.node.span, r.offset, r.path.span, &r.lookup))
+                            .collect::<Vec<_>>()
+                    ))
+                );
+            }
+        }
+    });
+}
