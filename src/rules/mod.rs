@@ -155,6 +155,8 @@ pub struct Context<'a> {
     pub model: Option<&'a Definition<'a>>,
     /// Scopes, transition graphs and graph queries, built once from the model; `None` when `model` is.
     pub semantic: Option<&'a crate::semantic::Semantic<'a>>,
+    /// The shape of the execution input when the user gave one (`--input-schema`, `--input-example`).
+    pub input_shape: Option<&'a crate::typeflow::Shape>,
 }
 
 /// A lint rule.

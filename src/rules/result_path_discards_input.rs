@@ -47,7 +47,9 @@ impl Rule for ResultPathDiscardsInput {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(sem) = ctx.semantic else { return };
-        let analysis = typeflow::analyze(sem);
+        let Some(analysis) = typeflow::analyze_context(ctx) else {
+            return;
+        };
         let mut seen = HashSet::new();
         for read in analysis.reads() {
             if !read.required || !read.from_input {

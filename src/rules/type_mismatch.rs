@@ -48,7 +48,9 @@ impl Rule for TypeMismatch {
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(sem) = ctx.semantic else { return };
-        let analysis = typeflow::analyze(sem);
+        let Some(analysis) = typeflow::analyze_context(ctx) else {
+            return;
+        };
         for read in analysis.reads() {
             let Some(expect) = &read.expect else { continue };
             let Lookup::Found(shape, _) = &read.lookup else {

@@ -170,6 +170,15 @@ pub fn analyze<'a>(sem: &Semantic<'a>) -> Analysis<'a> {
     analyze_with_input(sem, Shape::Unknown)
 }
 
+/// Analyses the definition of a lint context, with the execution input shape the user gave, if any.
+pub fn analyze_context<'a>(ctx: &crate::rules::Context<'a>) -> Option<Analysis<'a>> {
+    let sem = ctx.semantic?;
+    Some(analyze_with_input(
+        sem,
+        ctx.input_shape.cloned().unwrap_or(Shape::Unknown),
+    ))
+}
+
 /// Analyses a definition with a given machine input shape.
 pub fn analyze_with_input<'a>(sem: &Semantic<'a>, input: Shape) -> Analysis<'a> {
     let mut children: HashMap<StateId, Vec<ScopeId>> = HashMap::new();

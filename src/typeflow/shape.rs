@@ -617,3 +617,134 @@ fn describe(s: &Shape, out: &mut String, depth: usize) -> fmt::Result {
     }
     Ok(())
 }
+
+impl Shape {
+    /// The shape of a sample value (`--input-example`): objects are closed (the sample is taken as the complete
+    /// input), arrays have the join of their elements.
+    pub fn from_example(v: &serde_json::Value) -> Shape {
+        example(v, 0)
+    }
+
+    /// The shape a JSON Schema describes (`--input-schema`): `type`, `properties` (fields not in `required` are
+    /// optional), `additionalProperties: false` (closed), `items`, `enum`/`const`, `anyOf`/`oneOf`. Anything else
+    /// (`$ref`, `allOf`, conditionals) is `Unknown`.
+    pub fn from_schema(v: &serde_json::Value) -> Shape {
+        schema(v, 0)
+    }
+}
+
+fn example(v: &serde_json::Value, depth: usize) -> Shape {
+    use serde_json::Value as J;
+    if depth > MAX_SHAPE_DEPTH {
+        return Shape::Unknown;
+    }
+    match v {
+        J::Null => Shape::Null,
+        J::Bool(_) => Shape::Boolean,
+        J::Number(n) => Shape::Number {
+            integer: n.is_i64() || n.is_u64(),
+        },
+        J::String(_) => Shape::String,
+        J::Array(items) => {
+            let mut it = items.iter().map(|x| example(x, depth + 1));
+            match it.next() {
+                Some(first) => Shape::Array(Box::new(it.fold(first, |a, b| join(&a, &b, depth)))),
+                None => Shape::Array(Box::new(Shape::Unknown)),
+            }
+        }
+        J::Object(m) => {
+            if m.len() > MAX_FIELDS {
+                return Shape::any_object();
+            }
+            Shape::Object(Obj::closed(
+                m.iter().map(|(k, x)| (k.clone(), example(x, depth + 1))),
+            ))
+        }
+    }
+}
+
+fn schema(v: &serde_json::Value, depth: usize) -> Shape {
+    use serde_json::Value as J;
+    if depth > MAX_SHAPE_DEPTH {
+        return Shape::Unknown;
+    }
+    let J::Object(s) = v else {
+        return Shape::Unknown;
+    };
+    if s.contains_key("$ref")
+        || s.contains_key("allOf")
+        || s.contains_key("if")
+        || s.contains_key("not")
+    {
+        return Shape::Unknown;
+    }
+    if let Some(c) = s.get("const") {
+        return example(c, depth + 1);
+    }
+    if let Some(J::Array(values)) = s.get("enum") {
+        let mut it = values.iter().map(|x| example(x, depth + 1));
+        return match it.next() {
+            Some(first) => it.fold(first, |a, b| join(&a, &b, depth)),
+            None => Shape::Unknown,
+        };
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(J::Array(alts)) = s.get(key) {
+            let mut it = alts.iter().map(|x| schema(x, depth + 1));
+            return match it.next() {
+                Some(first) => it.fold(first, |a, b| join(&a, &b, depth)),
+                None => Shape::Unknown,
+            };
+        }
+    }
+    let of_type = |t: &str| -> Shape {
+        match t {
+            "null" => Shape::Null,
+            "boolean" => Shape::Boolean,
+            "integer" => Shape::integer(),
+            "number" => Shape::number(),
+            "string" => Shape::String,
+            "array" => Shape::Array(Box::new(
+                s.get("items")
+                    .map_or(Shape::Unknown, |i| schema(i, depth + 1)),
+            )),
+            "object" => {
+                let required: Vec<&str> = match s.get("required") {
+                    Some(J::Array(r)) => r.iter().filter_map(J::as_str).collect(),
+                    _ => Vec::new(),
+                };
+                let mut o = Obj {
+                    fields: BTreeMap::new(),
+                    open: !matches!(s.get("additionalProperties"), Some(J::Bool(false)))
+                        || s.contains_key("patternProperties"),
+                };
+                if let Some(J::Object(props)) = s.get("properties") {
+                    for (k, p) in props.iter().take(MAX_FIELDS) {
+                        o.fields.insert(
+                            k.clone(),
+                            Prop {
+                                shape: schema(p, depth + 1),
+                                optional: !required.contains(&k.as_str()),
+                                unsure: false,
+                            },
+                        );
+                    }
+                }
+                Shape::Object(o)
+            }
+            _ => Shape::Unknown,
+        }
+    };
+    match s.get("type") {
+        Some(J::String(t)) => of_type(t),
+        Some(J::Array(ts)) => {
+            let mut it = ts.iter().filter_map(J::as_str).map(of_type);
+            match it.next() {
+                Some(first) => it.fold(first, |a, b| join(&a, &b, depth)),
+                None => Shape::Unknown,
+            }
+        }
+        _ if s.contains_key("properties") => of_type("object"),
+        _ => Shape::Unknown,
+    }
+}

@@ -45,35 +45,3 @@ fn choice_branches_join_with_optional_fields() {
         assert_eq!(f.output.describe(), "{x: integer}");
     });
 }
-
-#[test]
-#[ignore]
-fn debug_file() {
-    let path = std::env::var("TF_FILE").unwrap_or_default();
-    let state = std::env::var("TF_STATE").unwrap_or_default();
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    with(&text, |sem, a| {
-        for info in sem.states() {
-            if info.name() == state {
-                let f = a.state(info.id);
-                eprintln!(
-                    "{:#?}",
-                    f.map(|f| (
-                        &f.input,
-                        f.incoming
-                            .iter()
-                            .map(|i| (
-                                i.from.and_then(|x| sem.state(x)).map(|s| s.name()),
-                                i.shape.describe()
-                            ))
-                            .collect::<Vec<_>>(),
-                        f.reads
-                            .iter()
-                            .map(|r| (r.node.span, r.offset, r.path.span, &r.lookup))
-                            .collect::<Vec<_>>()
-                    ))
-                );
-            }
-        }
-    });
-}
