@@ -243,6 +243,10 @@ impl<'s, 'a> Analyzer<'s, 'a> {
         };
         let mut inputs: HashMap<StateId, BTreeMap<(usize, usize), Incoming>> = HashMap::new();
         let mut visits: HashMap<StateId, u32> = HashMap::new();
+        // The join of what reached each state so far, kept incrementally (a state with thousands of incoming
+        // transitions, such as a shared error handler, is not re-joined from scratch each time).
+        let mut joined: HashMap<StateId, Shape> = HashMap::new();
+        joined.insert(start, input.clone());
         let mut queue: VecDeque<StateId> = VecDeque::new();
         let mut queued: HashSet<StateId> = HashSet::new();
         inputs.entry(start).or_default().insert(
@@ -260,20 +264,17 @@ impl<'s, 'a> Analyzer<'s, 'a> {
         while let Some(sid) = queue.pop_front() {
             queued.remove(&sid);
             let Some(info) = sem.state(sid) else { continue };
-            let incoming: Vec<Incoming> = inputs
-                .get(&sid)
-                .map(|m| m.values().cloned().collect())
-                .unwrap_or_default();
             let n = visits.entry(sid).or_insert(0);
             *n += 1;
             self.steps += 1;
             let widened = (*n > WIDEN_AFTER && sem.in_cycle(sid)) || self.steps > self.budget;
-            let joined = if widened {
+            let state_input = if widened {
+                joined.insert(sid, Shape::Unknown);
                 Shape::Unknown
             } else {
-                join_all(incoming.iter().map(|i| &i.shape))
+                joined.get(&sid).cloned().unwrap_or(Shape::Unknown)
             };
-            let t = self.transfer(sid, info.state, joined, incoming, depth);
+            let t = self.transfer(sid, info.state, state_input, Vec::new(), depth);
             // Send the output along every transition.
             for tid in &info.outgoing {
                 let Some(tr) = sem.transition(*tid) else {
@@ -293,6 +294,11 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                 let slot = inputs.entry(to).or_default();
                 let changed = slot.get(&key).is_none_or(|old| old.shape != shape);
                 if changed {
+                    let j = match joined.remove(&to) {
+                        Some(old) => old.join(&shape),
+                        None => shape.clone(),
+                    };
+                    joined.insert(to, j);
                     slot.insert(
                         key,
                         Incoming {
@@ -310,6 +316,11 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                 open_end = true;
             }
             self.flows.insert(sid, t.flow);
+        }
+        for (sid, m) in inputs {
+            if let Some(f) = self.flows.get_mut(&sid) {
+                f.incoming = m.into_values().collect();
+            }
         }
         // The scope's output: the join of the outputs of its End/Succeed states (Fail states produce none).
         for sid in &sc.states {
@@ -870,7 +881,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                         o.open = true;
                         continue;
                     }
-                    o.fields.insert(
+                    std::sync::Arc::make_mut(&mut o.fields).insert(
                         name.to_string(),
                         Prop {
                             shape,

@@ -7,18 +7,19 @@ use crate::expr::jsonpath::{Segment, Selector};
 use crate::syntax::{has_placeholder, Node, Value};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// Deepest nesting of a shape; deeper parts are `Unknown`.
 pub const MAX_SHAPE_DEPTH: usize = 12;
 /// Most members of a union before it widens to `Unknown`.
 pub const MAX_UNION: usize = 6;
 /// Most fields of an object shape; more make it open.
-pub const MAX_FIELDS: usize = 512;
+pub const MAX_FIELDS: usize = 128;
 /// Most elements of a tuple; longer ones become arrays.
 pub const MAX_TUPLE: usize = 64;
 
 /// The shape of a JSON value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Shape {
     /// Nothing is known (the top of the lattice).
     Unknown,
@@ -39,15 +40,16 @@ pub enum Shape {
 }
 
 /// An object shape.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Obj {
-    pub fields: BTreeMap<String, Prop>,
+    /// Shared: cloning a shape is cheap, and a write copies the map only when it is shared.
+    pub fields: Arc<BTreeMap<String, Prop>>,
     /// More fields than those listed may exist.
     pub open: bool,
 }
 
 /// A field of an object shape.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prop {
     pub shape: Shape,
     /// Absent on some of the paths that reach this point.
@@ -60,19 +62,21 @@ impl Obj {
     /// A closed object with these required fields.
     pub fn closed(fields: impl IntoIterator<Item = (String, Shape)>) -> Obj {
         Obj {
-            fields: fields
-                .into_iter()
-                .map(|(k, shape)| {
-                    (
-                        k,
-                        Prop {
-                            shape,
-                            optional: false,
-                            unsure: false,
-                        },
-                    )
-                })
-                .collect(),
+            fields: Arc::new(
+                fields
+                    .into_iter()
+                    .map(|(k, shape)| {
+                        (
+                            k,
+                            Prop {
+                                shape,
+                                optional: false,
+                                unsure: false,
+                            },
+                        )
+                    })
+                    .collect(),
+            ),
             open: false,
         }
     }
@@ -146,7 +150,7 @@ impl Shape {
     /// An open object with no known field (an object, nothing more known).
     pub fn any_object() -> Shape {
         Shape::Object(Obj {
-            fields: BTreeMap::new(),
+            fields: Arc::default(),
             open: true,
         })
     }
@@ -345,8 +349,12 @@ fn set(cur: &Shape, segments: &[Segment], value: Shape) -> Shape {
                 None if o.open => Shape::Unknown,
                 None => Shape::Object(Obj::default()),
             };
+            if !o.fields.contains_key(name) && o.fields.len() >= MAX_FIELDS {
+                o.open = true;
+                return Shape::Object(o);
+            }
             let shape = set(&below, rest, value);
-            o.fields.insert(
+            Arc::make_mut(&mut o.fields).insert(
                 name.clone(),
                 Prop {
                     shape,
@@ -358,10 +366,10 @@ fn set(cur: &Shape, segments: &[Segment], value: Shape) -> Shape {
         }
         Shape::Unknown => {
             let mut o = Obj {
-                fields: BTreeMap::new(),
+                fields: Arc::default(),
                 open: true,
             };
-            o.fields.insert(
+            Arc::make_mut(&mut o.fields).insert(
                 name.clone(),
                 Prop {
                     shape: set(&Shape::Unknown, rest, value),
@@ -397,6 +405,12 @@ fn join(a: &Shape, b: &Shape, depth: usize) -> Shape {
         (Shape::Tuple(_) | Shape::Array(_), Shape::Tuple(_) | Shape::Array(_)) => {
             Shape::Array(Box::new(join(&element(a), &element(b), depth + 1)))
         }
+        (Shape::Object(x), Shape::Object(y)) if Arc::ptr_eq(&x.fields, &y.fields) => {
+            Shape::Object(Obj {
+                fields: x.fields.clone(),
+                open: x.open || y.open,
+            })
+        }
         (Shape::Object(x), Shape::Object(y)) => join_objects(x, y, depth),
         (Shape::Union(_), _) | (_, Shape::Union(_)) => join_union(a, b, depth),
         _ => join_union(a, b, depth),
@@ -422,7 +436,7 @@ fn element(s: &Shape) -> Shape {
 
 fn join_objects(x: &Obj, y: &Obj, depth: usize) -> Shape {
     let mut fields = BTreeMap::new();
-    for (k, p) in &x.fields {
+    for (k, p) in x.fields.iter() {
         let prop = match y.fields.get(k) {
             Some(q) => Prop {
                 shape: join(&p.shape, &q.shape, depth + 1),
@@ -442,7 +456,7 @@ fn join_objects(x: &Obj, y: &Obj, depth: usize) -> Shape {
         };
         fields.insert(k.clone(), prop);
     }
-    for (k, q) in &y.fields {
+    for (k, q) in y.fields.iter() {
         if x.fields.contains_key(k) {
             continue;
         }
@@ -461,11 +475,13 @@ fn join_objects(x: &Obj, y: &Obj, depth: usize) -> Shape {
         };
         fields.insert(k.clone(), prop);
     }
-    let open = x.open || y.open || fields.len() > MAX_FIELDS;
     if fields.len() > MAX_FIELDS {
         return Shape::any_object();
     }
-    Shape::Object(Obj { fields, open })
+    Shape::Object(Obj {
+        fields: Arc::new(fields),
+        open: x.open || y.open,
+    })
 }
 
 fn join_union(a: &Shape, b: &Shape, depth: usize) -> Shape {
@@ -526,7 +542,7 @@ fn literal(node: &Node, depth: usize) -> Shape {
                     o.open = true;
                     continue;
                 }
-                o.fields.insert(
+                Arc::make_mut(&mut o.fields).insert(
                     m.key.text.clone(),
                     Prop {
                         shape: literal(&m.value, depth + 1),
@@ -714,13 +730,13 @@ fn schema(v: &serde_json::Value, depth: usize) -> Shape {
                     _ => Vec::new(),
                 };
                 let mut o = Obj {
-                    fields: BTreeMap::new(),
+                    fields: Arc::default(),
                     open: !matches!(s.get("additionalProperties"), Some(J::Bool(false)))
                         || s.contains_key("patternProperties"),
                 };
                 if let Some(J::Object(props)) = s.get("properties") {
                     for (k, p) in props.iter().take(MAX_FIELDS) {
-                        o.fields.insert(
+                        Arc::make_mut(&mut o.fields).insert(
                             k.clone(),
                             Prop {
                                 shape: schema(p, depth + 1),
