@@ -109,6 +109,7 @@ pub fn lint_with(
         model: model.as_ref(),
         semantic: semantic.as_ref(),
         input_shape: options.input_shape.as_ref(),
+        typeflow: Default::default(),
     };
     for (i, rule) in RULES.iter().enumerate() {
         if options.rules.level_at(i).is_some() {

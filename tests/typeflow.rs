@@ -5,7 +5,7 @@ use aslint::semantic::Semantic;
 use aslint::syntax::{parse, SourceKind};
 use aslint::typeflow::{analyze, Lookup, Presence, Shape};
 
-fn with<R>(text: &str, f: impl FnOnce(&Semantic<'_>, &aslint::typeflow::Analysis<'_>) -> R) -> R {
+fn with<R>(text: &str, f: impl FnOnce(&Semantic<'_>, &aslint::typeflow::Analysis) -> R) -> R {
     let parsed = parse(text, SourceKind::Json);
     let root = parsed.root.expect("document parses");
     let model = aslint::model::build(&root);

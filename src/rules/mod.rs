@@ -157,6 +157,9 @@ pub struct Context<'a> {
     pub semantic: Option<&'a crate::semantic::Semantic<'a>>,
     /// The shape of the execution input when the user gave one (`--input-schema`, `--input-example`).
     pub input_shape: Option<&'a crate::typeflow::Shape>,
+    /// The type-flow analysis, computed once by the first rule that needs it
+    /// ([`crate::typeflow::analyze_context`]).
+    pub typeflow: std::cell::OnceCell<Option<crate::typeflow::Analysis>>,
 }
 
 /// A lint rule.

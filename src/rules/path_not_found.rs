@@ -148,7 +148,7 @@ impl Rule for PathNotFound {
 }
 
 /// The shape a read was looked up in.
-fn flow_base(read: &typeflow::Read<'_>, flow: &typeflow::StateFlow<'_>) -> Shape {
+fn flow_base(read: &typeflow::Read, flow: &typeflow::StateFlow) -> Shape {
     match read.against {
         typeflow::Against::Input => flow.input.clone(),
         typeflow::Against::Effective => flow.effective.clone(),

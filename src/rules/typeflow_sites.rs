@@ -14,8 +14,8 @@ const MAX_PRODUCERS: usize = 3;
 pub fn producers(
     sem: &Semantic<'_>,
     st: &State<'_>,
-    flow: &StateFlow<'_>,
-    read: &Read<'_>,
+    flow: &StateFlow,
+    read: &Read,
     keep: impl Fn(&Lookup) -> bool,
 ) -> Vec<(Span, String)> {
     let mut out = Vec::new();

@@ -68,12 +68,12 @@ pub struct Expect {
 
 /// One path read by a state, with what the analysis knows about it.
 #[derive(Debug, Clone)]
-pub struct Read<'a> {
+pub struct Read {
     pub state: StateId,
     /// The field (`InputPath`, `Parameters`, `ItemsPath`, `Variable`, ...).
     pub field: &'static str,
-    /// The string node holding the path.
-    pub node: &'a Node,
+    /// The string token holding the path (quotes included).
+    pub token: Span,
     pub pointer: String,
     /// Offset of the path inside the string content (non-zero inside an intrinsic call).
     pub offset: usize,
@@ -90,14 +90,14 @@ pub struct Read<'a> {
     pub from_input: bool,
 }
 
-impl Read<'_> {
+impl Read {
     /// The span of a span of the path inside the file.
     pub fn span_in(&self, source: &str, in_path: Span) -> Span {
         let content = Span::new(
             in_path.start().saturating_add(self.offset),
             in_path.end().saturating_add(self.offset),
         );
-        crate::expr::span_map::map_span(source, self.node.span, content)
+        crate::expr::span_map::map_span(source, self.token, content)
     }
 }
 
@@ -112,7 +112,7 @@ pub struct Incoming {
 
 /// What the analysis knows about one state.
 #[derive(Debug, Clone)]
-pub struct StateFlow<'a> {
+pub struct StateFlow {
     /// The state input (the join of `incoming`).
     pub input: Shape,
     /// After InputPath: what `$` means in Parameters, ItemsPath, Choice variables, `...Path` fields.
@@ -130,23 +130,23 @@ pub struct StateFlow<'a> {
     /// What each incoming transition brings.
     pub incoming: Vec<Incoming>,
     /// Every path the state reads.
-    pub reads: Vec<Read<'a>>,
+    pub reads: Vec<Read>,
 }
 
 /// The result of the analysis of one definition.
 #[derive(Debug, Clone, Default)]
-pub struct Analysis<'a> {
+pub struct Analysis {
     /// Indexed by [`StateId::index`].
-    flows: Vec<Option<StateFlow<'a>>>,
+    flows: Vec<Option<StateFlow>>,
 }
 
-impl<'a> Analysis<'a> {
+impl Analysis {
     /// What is known about a state; `None` when it is never reached.
-    pub fn state(&self, id: StateId) -> Option<&StateFlow<'a>> {
+    pub fn state(&self, id: StateId) -> Option<&StateFlow> {
         self.flows.get(id.index()).and_then(Option::as_ref)
     }
     /// Every path read of every reached state.
-    pub fn reads(&self) -> impl Iterator<Item = &Read<'a>> + '_ {
+    pub fn reads(&self) -> impl Iterator<Item = &Read> + '_ {
         self.flows.iter().flatten().flat_map(|f| f.reads.iter())
     }
     /// The shape of `path` (a `$...` path) in the effective input of a state, for hover: `None` when the state is
@@ -166,21 +166,26 @@ impl<'a> Analysis<'a> {
 }
 
 /// Analyses a definition with an unknown machine input.
-pub fn analyze<'a>(sem: &Semantic<'a>) -> Analysis<'a> {
+pub fn analyze<'a>(sem: &Semantic<'a>) -> Analysis {
     analyze_with_input(sem, Shape::Unknown)
 }
 
 /// Analyses the definition of a lint context, with the execution input shape the user gave, if any.
-pub fn analyze_context<'a>(ctx: &crate::rules::Context<'a>) -> Option<Analysis<'a>> {
-    let sem = ctx.semantic?;
-    Some(analyze_with_input(
-        sem,
-        ctx.input_shape.cloned().unwrap_or(Shape::Unknown),
-    ))
+/// Computed once per context and shared by the type-flow rules.
+pub fn analyze_context<'c>(ctx: &'c crate::rules::Context<'_>) -> Option<&'c Analysis> {
+    ctx.typeflow
+        .get_or_init(|| {
+            let sem = ctx.semantic?;
+            Some(analyze_with_input(
+                sem,
+                ctx.input_shape.cloned().unwrap_or(Shape::Unknown),
+            ))
+        })
+        .as_ref()
 }
 
 /// Analyses a definition with a given machine input shape.
-pub fn analyze_with_input<'a>(sem: &Semantic<'a>, input: Shape) -> Analysis<'a> {
+pub fn analyze_with_input<'a>(sem: &Semantic<'a>, input: Shape) -> Analysis {
     let mut children: HashMap<StateId, Vec<ScopeId>> = HashMap::new();
     let mut machine = None;
     for sc in sem.scopes() {
@@ -201,7 +206,7 @@ pub fn analyze_with_input<'a>(sem: &Semantic<'a>, input: Shape) -> Analysis<'a> 
     if let Some(m) = machine {
         a.scope(m, input, 0);
     }
-    let mut flows: Vec<Option<StateFlow<'a>>> = Vec::new();
+    let mut flows: Vec<Option<StateFlow>> = Vec::new();
     flows.resize_with(sem.states().len(), || None);
     for (id, f) in a.flows {
         if let Some(slot) = flows.get_mut(id.index()) {
@@ -214,7 +219,7 @@ pub fn analyze_with_input<'a>(sem: &Semantic<'a>, input: Shape) -> Analysis<'a> 
 struct Analyzer<'s, 'a> {
     sem: &'s Semantic<'a>,
     children: HashMap<StateId, Vec<ScopeId>>,
-    flows: HashMap<StateId, StateFlow<'a>>,
+    flows: HashMap<StateId, StateFlow>,
     steps: usize,
     budget: usize,
     /// The state being analysed has no InputPath (reads of its effective input read its raw input).
@@ -222,8 +227,8 @@ struct Analyzer<'s, 'a> {
 }
 
 /// What one transfer produces.
-struct Transfer<'a> {
-    flow: StateFlow<'a>,
+struct Transfer {
+    flow: StateFlow,
     /// Output per catcher index.
     catch: Vec<Shape>,
 }
@@ -350,7 +355,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
         input: Shape,
         incoming: Vec<Incoming>,
         depth: usize,
-    ) -> Transfer<'a> {
+    ) -> Transfer {
         let mut reads = Vec::new();
         let ty = st.state_type();
         if st.query_language == QueryLanguage::Jsonata || ty.is_none() {
@@ -556,7 +561,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
     /// A Map state's result: an array of its iterations' outputs.
     fn map(
         &mut self,
-        reads: &mut Vec<Read<'a>>,
+        reads: &mut Vec<Read>,
         sid: StateId,
         st: &'a State<'a>,
         effective: &Shape,
@@ -625,7 +630,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
     /// `...Path` fields, Map MaxConcurrencyPath.
     fn effective_reads(
         &mut self,
-        reads: &mut Vec<Read<'a>>,
+        reads: &mut Vec<Read>,
         sid: StateId,
         st: &'a State<'a>,
         ty: StateType,
@@ -690,7 +695,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
 
     fn choice_rule(
         &mut self,
-        reads: &mut Vec<Read<'a>>,
+        reads: &mut Vec<Read>,
         sid: StateId,
         rule: &'a crate::model::ChoiceRule<'a>,
         effective: &Shape,
@@ -756,7 +761,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
     #[allow(clippy::too_many_arguments)]
     fn read(
         &mut self,
-        reads: &mut Vec<Read<'a>>,
+        reads: &mut Vec<Read>,
         sid: StateId,
         field: &'static str,
         node: &'a Node,
@@ -774,7 +779,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
     #[allow(clippy::too_many_arguments)]
     fn read_at(
         &mut self,
-        reads: &mut Vec<Read<'a>>,
+        reads: &mut Vec<Read>,
         sid: StateId,
         field: &'static str,
         node: &'a Node,
@@ -796,7 +801,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
         reads.push(Read {
             state: sid,
             field,
-            node,
+            token: node.span,
             pointer: pointer.to_string(),
             offset,
             text: text.to_string(),
@@ -814,7 +819,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
     /// The shape a payload template builds from `input`, recording its reads.
     fn template(
         &mut self,
-        reads: &mut Vec<Read<'a>>,
+        reads: &mut Vec<Read>,
         sid: StateId,
         field: &'static str,
         f: &'a RawField<'a>,
@@ -831,7 +836,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
     #[allow(clippy::too_many_arguments)]
     fn template_node(
         &mut self,
-        reads: &mut Vec<Read<'a>>,
+        reads: &mut Vec<Read>,
         sid: StateId,
         field: &'static str,
         node: &'a Node,
@@ -915,7 +920,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
     #[allow(clippy::too_many_arguments)]
     fn expression(
         &mut self,
-        reads: &mut Vec<Read<'a>>,
+        reads: &mut Vec<Read>,
         sid: StateId,
         field: &'static str,
         node: &'a Node,
@@ -941,7 +946,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
     #[allow(clippy::too_many_arguments)]
     fn call(
         &mut self,
-        reads: &mut Vec<Read<'a>>,
+        reads: &mut Vec<Read>,
         sid: StateId,
         field: &'static str,
         node: &'a Node,

@@ -1,7 +1,7 @@
 use super::*;
 use crate::syntax::SourceKind;
 
-fn with<R>(text: &str, f: impl FnOnce(&Semantic<'_>, &Analysis<'_>) -> R) -> R {
+fn with<R>(text: &str, f: impl FnOnce(&Semantic<'_>, &Analysis) -> R) -> R {
     let parsed = crate::syntax::parse(text, SourceKind::Json);
     let root = parsed.root.expect("test document parses");
     let model = crate::model::build(&root);
