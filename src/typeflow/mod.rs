@@ -366,10 +366,15 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                         StateType::Pass | StateType::Choice | StateType::Wait | StateType::Succeed
                     )
                 );
-            let out = if passes {
+            let rule_outputs = st.choices.iter().any(|r| r.output.is_some());
+            let out = if rule_outputs || ty.is_none() {
+                Shape::Unknown
+            } else if passes {
                 input.clone()
             } else {
-                Shape::Unknown
+                st.output
+                    .as_ref()
+                    .map_or(Shape::Unknown, |o| jsonata_output(o.node, &input, 0))
             };
             // Child scopes are still analysed, with an unknown input.
             if let Some(kids) = self.children.get(&sid).cloned() {
@@ -377,6 +382,15 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                     self.scope(k, Shape::Unknown, depth + 1);
                 }
             }
+            let catch = st
+                .catch
+                .iter()
+                .map(|c| match &c.output {
+                    None if ty.is_some() => error_output(),
+                    None => Shape::Unknown,
+                    Some(o) => jsonata_output(o.node, &input, 0),
+                })
+                .collect();
             return Transfer {
                 flow: StateFlow {
                     input: input.clone(),
@@ -389,7 +403,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                     incoming,
                     reads,
                 },
-                catch: st.catch.iter().map(|_| Shape::Unknown).collect(),
+                catch,
             };
         }
         let ty = ty.unwrap_or(StateType::Pass);
@@ -526,10 +540,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
             }
         };
         // Catchers: {Error, Cause} at the catcher's ResultPath (default `$`), merged into the raw input.
-        let error_output = Shape::Object(Obj::closed([
-            ("Error".to_string(), Shape::String),
-            ("Cause".to_string(), Shape::String),
-        ]));
+        let error_output = error_output();
         let catch = st
             .catch
             .iter()
@@ -1011,6 +1022,103 @@ impl<'s, 'a> Analyzer<'s, 'a> {
             }
         }
         known::intrinsic_return(&call.name)
+    }
+}
+
+/// The error output a catcher passes: `{Error, Cause}`.
+fn error_output() -> Shape {
+    Shape::Object(Obj::closed([
+        ("Error".to_string(), Shape::String),
+        ("Cause".to_string(), Shape::String),
+    ]))
+}
+
+/// The shape of a JSONata `Output` (or catcher `Output`) where it is evident: the JSON structure around the
+/// `{% %}` expressions, literals, and `{% $states.input.a.b %}` navigation; `Unknown` for any other expression.
+fn jsonata_output(node: &Node, input: &Shape, depth: usize) -> Shape {
+    if depth > MAX_TEMPLATE_DEPTH {
+        return Shape::Unknown;
+    }
+    match &node.value {
+        Value::String(s) => {
+            let t = s.trim();
+            let Some(expr) = t.strip_prefix("{%").and_then(|r| r.strip_suffix("%}")) else {
+                return if is_unknown(s) {
+                    Shape::Unknown
+                } else {
+                    Shape::String
+                };
+            };
+            jsonata_expression(expr.trim(), input)
+        }
+        Value::Object(members) => {
+            let mut o = Obj::default();
+            for m in members {
+                if is_unknown(&m.key.text) || o.fields.len() >= shape::MAX_FIELDS {
+                    o.open = true;
+                    continue;
+                }
+                let shape = jsonata_output(&m.value, input, depth + 1);
+                std::sync::Arc::make_mut(&mut o.fields).insert(
+                    m.key.text.clone(),
+                    Prop {
+                        shape,
+                        optional: false,
+                        unsure: false,
+                    },
+                );
+            }
+            Shape::Object(o)
+        }
+        Value::Array(items) if items.len() <= shape::MAX_TUPLE => Shape::Tuple(
+            items
+                .iter()
+                .map(|n| jsonata_output(n, input, depth + 1))
+                .collect(),
+        ),
+        _ => Shape::of_literal(node),
+    }
+}
+
+/// The shape of a JSONata expression when evident: a literal or `$states.input` navigation by plain names.
+fn jsonata_expression(expr: &str, input: &Shape) -> Shape {
+    if let Some(rest) = expr.strip_prefix("$states.input") {
+        let plain = rest.split('.').skip(1).all(|seg| {
+            !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        });
+        if rest.is_empty() || (rest.starts_with('.') && plain) {
+            return match Path::parse(&format!("${rest}")) {
+                Ok(p) => match input.lookup(&p.segments) {
+                    Lookup::Found(s, Presence::Always) => s,
+                    _ => Shape::Unknown,
+                },
+                Err(_) => Shape::Unknown,
+            };
+        }
+        return Shape::Unknown;
+    }
+    match expr {
+        "true" | "false" => Shape::Boolean,
+        "null" => Shape::Null,
+        _ if expr.len() >= 2
+            && ((expr.starts_with('"') && expr.ends_with('"'))
+                || (expr.starts_with('\'') && expr.ends_with('\''))) =>
+        {
+            let inner = &expr[1..expr.len() - 1];
+            if inner.contains(['"', '\'', '&']) {
+                Shape::Unknown
+            } else {
+                Shape::String
+            }
+        }
+        _ => match expr.parse::<f64>() {
+            Ok(x) if x.is_finite() && !expr.contains(|c: char| c.is_ascii_alphabetic()) => {
+                Shape::Number {
+                    integer: !expr.contains(['.', 'e', 'E']),
+                }
+            }
+            _ => Shape::Unknown,
+        },
     }
 }
 

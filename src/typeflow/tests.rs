@@ -45,3 +45,21 @@ fn choice_branches_join_with_optional_fields() {
         assert_eq!(f.output.describe(), "{x: integer}");
     });
 }
+
+#[test]
+fn jsonata_output_shapes_where_evident() {
+    let text = r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{
+        "A":{"Type":"Pass","Output":{"order":{"id":"o-1","qty":2}},"Next":"B"},
+        "B":{"Type":"Pass","Output":{"id":"{% $states.input.order.id %}","n":"{% 3 %}","t":"{% $now() %}","lit":"x","xs":[1,"{% true %}"]},"Next":"C"},
+        "C":{"Type":"Pass","End":true}}}"#;
+    with(text, |sem, a| {
+        let c = sem.resolve("C").expect("C");
+        let f = a.state(c).expect("C reached");
+        assert_eq!(
+            f.input.describe(),
+            "{id: string, lit: string, n: integer, t: unknown, xs: [integer, boolean]}"
+        );
+        // A Pass without Output passes its input on.
+        assert_eq!(f.output, f.input);
+    });
+}
