@@ -37,6 +37,13 @@ enum Command {
         /// A rule name (`unknown-field`) or code (`ASL102`).
         name: String,
     },
+    /// Run the language server over stdio (starts the `aslint-lsp` binary installed beside this one, else on
+    /// PATH; install it with `cargo install --path lsp`).
+    Lsp {
+        /// Arguments passed on to `aslint-lsp`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<std::ffi::OsString>,
+    },
     /// Execute a state machine on a virtual clock, answering Task states from mocks.
     Run(RunArgs),
 }
@@ -151,6 +158,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Rules { json } => list_rules(json),
         Command::Rule { name } => show_rule(&name),
+        Command::Lsp { args } => run_lsp(&args),
         Command::Run(args) => run(args),
     };
     match result {
@@ -367,7 +375,7 @@ fn list_rules(json: bool) -> miette::Result<ExitCode> {
                 let m = r.meta();
                 serde_json::json!({
                     "code": m.code, "name": m.name, "category": m.category.as_str(),
-                    "severity": m.default_severity.as_str(), "aws_code": m.aws_code, "summary": m.summary(),
+                    "severity": m.default_severity.as_str(), "aws_code": m.aws_code, "summary": m.short_summary(),
                 })
             })
             .collect();
@@ -386,11 +394,11 @@ fn list_rules(json: bool) -> miette::Result<ExitCode> {
             out.push_str(&format!("{}:\n", cat.as_str()));
             for m in rules {
                 out.push_str(&format!(
-                    "  {:<7} {:<28} {:<8} {}\n",
+                    "  {:<7} {:<32} {:<8} {}\n",
                     m.code,
                     m.name,
                     m.default_severity.as_str(),
-                    m.summary()
+                    m.short_summary()
                 ));
             }
         }
@@ -410,6 +418,51 @@ fn show_rule(name: &str) -> miette::Result<ExitCode> {
     };
     let _ = std::io::stdout().write_all(aslint::rules::render_docs(rule.meta()).as_bytes());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `aslint-lsp` binary: beside the current executable, else found on PATH.
+fn find_lsp_binary() -> Option<PathBuf> {
+    let name = format!("aslint-lsp{}", std::env::consts::EXE_SUFFIX);
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join(&name)));
+    if let Some(p) = beside.filter(|p| p.is_file()) {
+        return Some(p);
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(&name))
+        .find(|p| p.is_file())
+}
+
+fn run_lsp(args: &[std::ffi::OsString]) -> miette::Result<ExitCode> {
+    let Some(bin) = find_lsp_binary() else {
+        return Err(miette!(
+            help = "install it with `cargo install --path lsp` from the aslint repository (next to `cargo install --path .`)",
+            "the language server binary `aslint-lsp` was found neither next to `aslint` nor on PATH"
+        ));
+    };
+    let mut cmd = std::process::Command::new(&bin);
+    cmd.args(args);
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // `exec` only returns on failure.
+        let err = cmd.exec();
+        Err(miette!("could not start `{}`: {err}", bin.display()))
+    }
+    #[cfg(not(unix))]
+    {
+        match cmd.status() {
+            Ok(status) => Ok(ExitCode::from(
+                status
+                    .code()
+                    .and_then(|c| u8::try_from(c).ok())
+                    .unwrap_or(1),
+            )),
+            Err(err) => Err(miette!("could not start `{}`: {err}", bin.display())),
+        }
+    }
 }
 
 fn read_text(path: &PathBuf, what: &str) -> miette::Result<String> {

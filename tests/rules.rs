@@ -80,6 +80,12 @@ fn every_rule_documents_itself() {
             "rule {} has no summary",
             m.name
         );
+        let short = m.short_summary();
+        assert!(
+            !short.is_empty() && !short.contains('\n') && short.len() <= m.summary().len(),
+            "rule {} has no one-line summary",
+            m.name
+        );
     }
 }
 

@@ -113,9 +113,7 @@ mod tests {
             r#"{{"StartAt":"A","States":{}"#,
             "[".repeat(20 * 1024 * 1024)
         );
-        let start = std::time::Instant::now();
         let d = crate::lint::lint_source("t", &text, SourceKind::Json);
-        assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
         assert_eq!(d.len(), 1, "{:?}", d.first().map(|d| &d.message));
         assert_eq!(d[0].rule.code, super::META.code);
         assert_eq!(d[0].notes.len(), 2);

@@ -1,4 +1,4 @@
-use crate::diagnostics::{Diagnostic, Severity};
+use crate::diagnostics::Diagnostic;
 use crate::model::check::{check_type, check_value, TypeCheck};
 use crate::rules::{Context, Rule, RuleMeta};
 use crate::syntax::pointer_push;
@@ -71,10 +71,8 @@ impl Rule for InvalidFieldValue {
                     .help(p.help)
                     .pointer(pointer_push(site.pointer, name));
                 if name == "ErrorEquals" {
-                    // The specification requires a non-empty array, but AWS-validated LocalStack templates create
-                    // machines with an empty one: certainly a mistake (it matches no error), maybe not a rejection.
-                    d.severity = Severity::Warning;
-                    d = d.note("an empty `ErrorEquals` matches no error, so this retrier or catcher never applies");
+                    // The specification: "The value of ErrorEquals MUST be a non-empty array of Strings".
+                    d = d.note("the Amazon States Language requires a non-empty `ErrorEquals`; an empty one would match no error, so this retrier or catcher could never apply");
                 } else {
                     d = d.note(format!("Step Functions rejects this value of `{name}`"));
                 }
@@ -122,10 +120,15 @@ mod tests {
     }
 
     #[test]
-    fn empty_error_equals_is_a_warning() {
+    fn empty_error_equals_is_an_error() {
         let text = r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"r","Catch":[{"ErrorEquals":[],"Next":"A"}],"End":true}}}"#;
         let d = findings(text);
         assert_eq!(d.len(), 1);
-        assert_eq!(d[0].severity, Severity::Warning);
+        assert_eq!(d[0].severity, Severity::Error);
+        assert!(
+            d[0].message.contains("must not be empty"),
+            "{}",
+            d[0].message
+        );
     }
 }

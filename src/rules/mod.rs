@@ -98,6 +98,26 @@ impl RuleMeta {
             .unwrap_or(self.docs);
         body.trim_start().split("\n\n").next().unwrap_or("").trim()
     }
+    /// The first sentence of [`RuleMeta::summary`] on one line, for one-line listings.
+    pub fn short_summary(&self) -> String {
+        let summary = self
+            .summary()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        // End at the first ". " outside backticks.
+        let mut in_code = false;
+        for (i, c) in summary.char_indices() {
+            match c {
+                '`' => in_code = !in_code,
+                '.' if !in_code && summary[i + 1..].starts_with(' ') => {
+                    return summary[..=i].to_string()
+                }
+                _ => {}
+            }
+        }
+        summary
+    }
     /// A new diagnostic of this rule at its default severity, with its AWS code.
     pub fn diagnostic(&'static self, span: Span, message: impl Into<String>) -> Diagnostic {
         let mut d = Diagnostic::new(self.id(), self.default_severity, span, message);
