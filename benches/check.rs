@@ -244,3 +244,68 @@ fn generated_10k_serde_json_floor(bencher: Bencher) {
         .counter(BytesCount::new(text.len()))
         .bench(|| serde_json::from_str::<serde_json::Value>(black_box(text)).is_ok());
 }
+
+/// (e) The type-flow analysis alone (`aslint::typeflow::analyze`) on the generated 10,000-state definition,
+/// parse, model and semantic model built before timing. Compare with `generated_10k_lint`, which includes it.
+#[divan::bench(sample_count = 20)]
+fn typeflow_10k_analysis(bencher: Bencher) {
+    let text = generated_definition();
+    let parsed = syntax::parse(text, SourceKind::Json);
+    let Some(root) = parsed.root.as_ref() else {
+        return;
+    };
+    let model = aslint::model::build(root);
+    let sem = aslint::semantic::Semantic::build(&model);
+    bencher
+        .counter(BytesCount::new(text.len()))
+        .bench(|| aslint::typeflow::analyze(black_box(&sem)).reads().count());
+}
+
+/// Choice states in the ring of [`choice_ring_definition`].
+const RING_CHOICES: usize = 500;
+
+/// A loop of [`RING_CHOICES`] Choice states, each with a Pass state beside it that adds a field: every state is
+/// in one cycle, so the analysis iterates to its fixpoint (with widening).
+fn choice_ring_definition() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        use std::fmt::Write as _;
+        let n = RING_CHOICES;
+        let mut s = String::from(
+            "{\"StartAt\": \"Init\", \"States\": {\n  \"Init\": {\"Type\": \"Pass\", \"Result\": {\"n\": 0, \"s\": \"x\"}, \"Next\": \"C0\"},\n",
+        );
+        for i in 0..n {
+            let next = (i + 1) % n;
+            let _ = write!(
+                s,
+                "  \"C{i}\": {{\"Type\": \"Choice\", \"Choices\": [{{\"Variable\": \"$.n\", \"NumericGreaterThan\": {i}, \"Next\": \"P{i}\"}}, {{\"Variable\": \"$.s\", \"StringEquals\": \"y\", \"Next\": \"C{next}\"}}], \"Default\": \"Done\"}},\n  \"P{i}\": {{\"Type\": \"Pass\", \"Parameters\": {{\"n.$\": \"States.MathAdd($.n, 1)\", \"s.$\": \"$.s\", \"f{i}\": {i}}}, \"Next\": \"C{next}\"}},\n"
+            );
+        }
+        s.push_str("  \"Done\": {\"Type\": \"Succeed\"}\n}}\n");
+        s
+    })
+}
+
+/// (f) Lint the Choice ring (all rules, the type flow included).
+#[divan::bench(sample_count = 20)]
+fn choice_ring_lint(bencher: Bencher) {
+    let text = choice_ring_definition();
+    bencher
+        .counter(BytesCount::new(text.len()))
+        .bench(|| lint_source("choice-ring.asl.json", black_box(text), SourceKind::Json).len());
+}
+
+/// (f') The type-flow analysis alone on the Choice ring.
+#[divan::bench(sample_count = 20)]
+fn choice_ring_typeflow(bencher: Bencher) {
+    let text = choice_ring_definition();
+    let parsed = syntax::parse(text, SourceKind::Json);
+    let Some(root) = parsed.root.as_ref() else {
+        return;
+    };
+    let model = aslint::model::build(root);
+    let sem = aslint::semantic::Semantic::build(&model);
+    bencher
+        .counter(BytesCount::new(text.len()))
+        .bench(|| aslint::typeflow::analyze(black_box(&sem)).reads().count());
+}

@@ -15,3 +15,4 @@ pub mod rules;
 pub mod semantic;
 pub mod sim;
 pub mod syntax;
+pub mod typeflow;

@@ -16,6 +16,9 @@ pub struct LintOptions {
     /// When true, a document whose top level is not an object with both `StartAt` and `States` is not an ASL
     /// definition and is skipped (used for `.json`/`.yaml` files found by a directory walk).
     pub require_definition: bool,
+    /// The shape of the execution input (`--input-schema`, `--input-example`), for the type-flow rules;
+    /// `None`: unknown.
+    pub input_shape: Option<crate::typeflow::Shape>,
 }
 
 impl Default for LintOptions {
@@ -23,6 +26,7 @@ impl Default for LintOptions {
         LintOptions {
             rules: RuleSettings::all(),
             require_definition: false,
+            input_shape: None,
         }
     }
 }
@@ -104,6 +108,8 @@ pub fn lint_with(
         root: parsed.root.as_ref(),
         model: model.as_ref(),
         semantic: semantic.as_ref(),
+        input_shape: options.input_shape.as_ref(),
+        typeflow: Default::default(),
     };
     for (i, rule) in RULES.iter().enumerate() {
         if options.rules.level_at(i).is_some() {

@@ -167,6 +167,12 @@ struct CheckArgs {
     /// When to colour human output (`NO_COLOR` is honoured in `auto`).
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// A JSON Schema of the execution input: the type-flow rules then check paths against it.
+    #[arg(long, value_name = "FILE", conflicts_with = "input_example")]
+    input_schema: Option<PathBuf>,
+    /// A sample execution input (JSON): the type-flow rules then check paths against its shape.
+    #[arg(long, value_name = "FILE")]
+    input_example: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -232,6 +238,23 @@ enum Work {
     Stdin { name: String, text: Vec<u8> },
 }
 
+/// The execution input shape given by `--input-schema` or `--input-example`.
+fn input_shape(args: &CheckArgs) -> miette::Result<Option<aslint::typeflow::Shape>> {
+    let (path, schema) = match (&args.input_schema, &args.input_example) {
+        (Some(p), _) => (p, true),
+        (None, Some(p)) => (p, false),
+        (None, None) => return Ok(None),
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| miette!("{}: {e}", path.display()))?;
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| miette!("{}: not JSON: {e}", path.display()))?;
+    Ok(Some(if schema {
+        aslint::typeflow::Shape::from_schema(&value)
+    } else {
+        aslint::typeflow::Shape::from_example(&value)
+    }))
+}
+
 fn check(args: CheckArgs) -> miette::Result<ExitCode> {
     let config = load_config(&args)?;
     let settings = RuleSettings::resolve(
@@ -240,6 +263,7 @@ fn check(args: CheckArgs) -> miette::Result<ExitCode> {
         &selectors(&args.ignore)?,
     );
 
+    let input_shape = input_shape(&args)?;
     let mut io_failed = false;
     let mut work = Vec::new();
     let stdin_requested = args.paths.iter().any(|p| p.as_os_str() == "-");
@@ -293,6 +317,7 @@ fn check(args: CheckArgs) -> miette::Result<ExitCode> {
             let options = LintOptions {
                 rules: settings.clone(),
                 require_definition,
+                input_shape: input_shape.clone(),
             };
             Ok(
                 lint_with(&name, &decoded.text, kind, &options).map(|diagnostics| FileReport {

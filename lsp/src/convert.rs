@@ -48,6 +48,7 @@ pub fn lint_document(doc: &Document, path: &str, settings: RuleSettings) -> Vec<
     let options = LintOptions {
         rules: settings,
         require_definition: !doc.is_asl_name,
+        ..LintOptions::default()
     };
     lint_with(path, &doc.text, doc.kind, &options).unwrap_or_default()
 }

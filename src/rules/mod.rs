@@ -175,6 +175,11 @@ pub struct Context<'a> {
     pub model: Option<&'a Definition<'a>>,
     /// Scopes, transition graphs and graph queries, built once from the model; `None` when `model` is.
     pub semantic: Option<&'a crate::semantic::Semantic<'a>>,
+    /// The shape of the execution input when the user gave one (`--input-schema`, `--input-example`).
+    pub input_shape: Option<&'a crate::typeflow::Shape>,
+    /// The type-flow analysis, computed once by the first rule that needs it
+    /// ([`crate::typeflow::analyze_context`]).
+    pub typeflow: std::cell::OnceCell<Option<crate::typeflow::Analysis>>,
 }
 
 impl<'a> Context<'a> {
@@ -279,6 +284,11 @@ pub mod missing_path_suffix;
 pub mod path_sites;
 pub mod static_pass_result;
 
+pub mod path_not_found;
+pub mod result_path_discards_input;
+pub mod type_mismatch;
+pub(crate) mod typeflow_sites;
+
 /// Every rule, in code order. The one place a new rule is registered.
 pub static RULES: &[&dyn Rule] = &[
     &invalid_json::InvalidJson,
@@ -325,6 +335,9 @@ pub static RULES: &[&dyn Rule] = &[
     &definition_too_large::DefinitionTooLarge,
     &too_deeply_nested::TooDeeplyNested,
     &payload_too_large::PayloadTooLarge,
+    &path_not_found::PathNotFound,
+    &type_mismatch::TypeMismatch,
+    &result_path_discards_input::ResultPathDiscardsInput,
 ];
 
 /// Finds a rule by name or code (case-insensitive for codes).

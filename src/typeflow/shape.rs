@@ -1,0 +1,766 @@
+//! The lattice of JSON shapes: what is known about a value at lint time.
+//!
+//! [`Shape::Unknown`] is the top (anything); joins at merge points go up the lattice. Depth and width are capped
+//! (deeper or wider shapes become `Unknown`), so every chain of joins is finite and the analysis terminates.
+
+use crate::expr::jsonpath::{Segment, Selector};
+use crate::syntax::{has_placeholder, Node, Value};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// Deepest nesting of a shape; deeper parts are `Unknown`.
+pub const MAX_SHAPE_DEPTH: usize = 12;
+/// Most members of a union before it widens to `Unknown`.
+pub const MAX_UNION: usize = 6;
+/// Most fields of an object shape; more make it open.
+pub const MAX_FIELDS: usize = 128;
+/// Most elements of a tuple; longer ones become arrays.
+pub const MAX_TUPLE: usize = 64;
+
+/// The shape of a JSON value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shape {
+    /// Nothing is known (the top of the lattice).
+    Unknown,
+    Null,
+    Boolean,
+    /// A number; `integer` when it is known to be integral.
+    Number {
+        integer: bool,
+    },
+    String,
+    /// An array whose elements all have this shape (length unknown).
+    Array(Box<Shape>),
+    /// An array of known length with a shape per element (Parallel results, literal arrays).
+    Tuple(Vec<Shape>),
+    Object(Obj),
+    /// One of several shapes of different kinds (never nested, never holding `Unknown`).
+    Union(Vec<Shape>),
+}
+
+/// An object shape.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Obj {
+    /// Shared: cloning a shape is cheap, and a write copies the map only when it is shared.
+    pub fields: Arc<BTreeMap<String, Prop>>,
+    /// More fields than those listed may exist.
+    pub open: bool,
+}
+
+/// A field of an object shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prop {
+    pub shape: Shape,
+    /// Absent on some of the paths that reach this point.
+    pub optional: bool,
+    /// Not known on some paths (an open object joined in may or may not have it).
+    pub unsure: bool,
+}
+
+impl Obj {
+    /// A closed object with these required fields.
+    pub fn closed(fields: impl IntoIterator<Item = (String, Shape)>) -> Obj {
+        Obj {
+            fields: Arc::new(
+                fields
+                    .into_iter()
+                    .map(|(k, shape)| {
+                        (
+                            k,
+                            Prop {
+                                shape,
+                                optional: false,
+                                unsure: false,
+                            },
+                        )
+                    })
+                    .collect(),
+            ),
+            open: false,
+        }
+    }
+}
+
+/// The kind of a shape, for unions and type checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Null,
+    Boolean,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Null => "null",
+            Kind::Boolean => "a boolean",
+            Kind::Number => "a number",
+            Kind::String => "a string",
+            Kind::Array => "an array",
+            Kind::Object => "an object",
+        }
+    }
+}
+
+/// How sure a lookup is that the value exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Present on every path.
+    Always,
+    /// Absent on some of the paths that reach this point (a field that only some branches set).
+    Sometimes,
+    /// Not known (an array index, a union).
+    Unknown,
+}
+
+/// The result of looking a path up in a shape.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lookup {
+    /// The path selects a value of this shape.
+    Found(Shape, Presence),
+    /// The path provably selects nothing: segment `segment` (0-based) finds nothing in `parent`.
+    Absent { segment: usize, parent: Shape },
+    /// Nothing is known (an open object, an unknown value, an indefinite path).
+    Unknown,
+}
+
+impl Lookup {
+    /// The shape selected, `Unknown` when not known or absent.
+    pub fn shape(&self) -> Shape {
+        match self {
+            Lookup::Found(s, _) => s.clone(),
+            _ => Shape::Unknown,
+        }
+    }
+}
+
+impl Shape {
+    /// An integer.
+    pub fn integer() -> Shape {
+        Shape::Number { integer: true }
+    }
+    /// A number that may be fractional.
+    pub fn number() -> Shape {
+        Shape::Number { integer: false }
+    }
+    /// An open object with no known field (an object, nothing more known).
+    pub fn any_object() -> Shape {
+        Shape::Object(Obj {
+            fields: Arc::default(),
+            open: true,
+        })
+    }
+
+    /// The kinds this shape may have; `None` for `Unknown`.
+    pub fn kinds(&self) -> Option<Vec<Kind>> {
+        Some(match self {
+            Shape::Unknown => return None,
+            Shape::Union(m) => {
+                let mut v = Vec::new();
+                for s in m {
+                    v.extend(s.kinds()?);
+                }
+                v
+            }
+            other => vec![other.kind()?],
+        })
+    }
+
+    /// The kind of a shape that is not a union nor unknown.
+    pub fn kind(&self) -> Option<Kind> {
+        Some(match self {
+            Shape::Null => Kind::Null,
+            Shape::Boolean => Kind::Boolean,
+            Shape::Number { .. } => Kind::Number,
+            Shape::String => Kind::String,
+            Shape::Array(_) | Shape::Tuple(_) => Kind::Array,
+            Shape::Object(_) => Kind::Object,
+            Shape::Unknown | Shape::Union(_) => return None,
+        })
+    }
+
+    /// True when the value provably is not of `kind` (a known shape of other kinds only).
+    pub fn is_never(&self, kind: Kind) -> bool {
+        self.kinds().is_some_and(|k| !k.contains(&kind))
+    }
+
+    /// The least upper bound of two shapes.
+    pub fn join(&self, other: &Shape) -> Shape {
+        join(self, other, 0)
+    }
+
+    /// The shape of a literal JSON node (a Pass `Result`, a literal in a payload template).
+    pub fn of_literal(node: &Node) -> Shape {
+        literal(node, 0)
+    }
+
+    /// Field names known at the top level (for completion after `$.`).
+    pub fn field_names(&self) -> Vec<&str> {
+        match self {
+            Shape::Object(o) => o.fields.keys().map(String::as_str).collect(),
+            Shape::Union(m) => m.iter().flat_map(|s| s.field_names()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Looks a path's segments up. Only `.name` and `[n]` steps are followed; anything else gives `Unknown`.
+    pub fn lookup(&self, segments: &[Segment]) -> Lookup {
+        let mut cur = self.clone();
+        let mut presence = Presence::Always;
+        for (i, seg) in segments.iter().enumerate() {
+            if seg.descendant {
+                return Lookup::Unknown;
+            }
+            let step = match &seg.selector {
+                Selector::Name(n) if !n.ends_with("()") => step_name(&cur, n),
+                Selector::Index(ix) => step_index(&cur, *ix),
+                _ => return Lookup::Unknown,
+            };
+            match step {
+                Step::Found(s, p) => {
+                    presence = weaker(presence, p);
+                    cur = s;
+                }
+                Step::Absent => {
+                    return Lookup::Absent {
+                        segment: i,
+                        parent: cur,
+                    }
+                }
+                Step::Unknown => return Lookup::Unknown,
+            }
+        }
+        Lookup::Found(cur, presence)
+    }
+
+    /// The shape after writing `value` at the reference path `segments` (ResultPath). Unknown when the write is not
+    /// understood.
+    pub fn set(&self, segments: &[Segment], value: Shape) -> Shape {
+        if segments.len() > MAX_SHAPE_DEPTH * 4 {
+            return Shape::Unknown;
+        }
+        set(self, segments, value)
+    }
+
+    /// A compact description (`{sku: string, qty: number}`, `array of string`), depth- and width-capped.
+    pub fn describe(&self) -> String {
+        let mut s = String::new();
+        // Writing to a String cannot fail.
+        let _ = describe(self, &mut s, 0);
+        s
+    }
+}
+
+impl fmt::Display for Shape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+fn weaker(a: Presence, b: Presence) -> Presence {
+    match (a, b) {
+        (Presence::Unknown, _) | (_, Presence::Unknown) => Presence::Unknown,
+        (Presence::Sometimes, _) | (_, Presence::Sometimes) => Presence::Sometimes,
+        _ => Presence::Always,
+    }
+}
+
+enum Step {
+    Found(Shape, Presence),
+    Absent,
+    Unknown,
+}
+
+fn step_name(cur: &Shape, name: &str) -> Step {
+    match cur {
+        Shape::Object(o) => match o.fields.get(name) {
+            Some(p) => Step::Found(
+                p.shape.clone(),
+                if p.unsure {
+                    Presence::Unknown
+                } else if p.optional {
+                    Presence::Sometimes
+                } else {
+                    Presence::Always
+                },
+            ),
+            None if o.open => Step::Unknown,
+            None => Step::Absent,
+        },
+        Shape::Union(m) => match m.iter().find(|s| matches!(s, Shape::Object(_))) {
+            Some(o) => match step_name(o, name) {
+                Step::Found(s, _) => Step::Found(s, Presence::Unknown),
+                other => other,
+            },
+            None if m.iter().any(|s| s.kind() == Some(Kind::Array)) => Step::Unknown,
+            None => Step::Absent,
+        },
+        // Jayway's handling of a name on an array varies: not provable.
+        Shape::Unknown | Shape::Array(_) | Shape::Tuple(_) => Step::Unknown,
+        Shape::Null | Shape::Boolean | Shape::Number { .. } | Shape::String => Step::Absent,
+    }
+}
+
+fn step_index(cur: &Shape, ix: i64) -> Step {
+    match cur {
+        Shape::Tuple(items) => {
+            let len = items.len() as i64;
+            let i = if ix < 0 { len.saturating_add(ix) } else { ix };
+            match usize::try_from(i).ok().and_then(|i| items.get(i)) {
+                Some(s) => Step::Found(s.clone(), Presence::Always),
+                None => Step::Absent,
+            }
+        }
+        Shape::Array(item) => Step::Found((**item).clone(), Presence::Unknown),
+        Shape::Union(m) => match m.iter().find(|s| s.kind() == Some(Kind::Array)) {
+            Some(a) => match step_index(a, ix) {
+                Step::Found(s, _) => Step::Found(s, Presence::Unknown),
+                _ => Step::Unknown,
+            },
+            None => Step::Absent,
+        },
+        Shape::Unknown => Step::Unknown,
+        Shape::Object(_) | Shape::Null | Shape::Boolean | Shape::Number { .. } | Shape::String => {
+            Step::Absent
+        }
+    }
+}
+
+fn set(cur: &Shape, segments: &[Segment], value: Shape) -> Shape {
+    let Some((first, rest)) = segments.split_first() else {
+        return value;
+    };
+    if first.descendant {
+        return Shape::Unknown;
+    }
+    let Selector::Name(name) = &first.selector else {
+        return Shape::Unknown;
+    };
+    match cur {
+        Shape::Object(o) => {
+            let mut o = o.clone();
+            let below = match o.fields.get(name) {
+                Some(p) if !p.optional && !p.unsure => p.shape.clone(),
+                Some(_) => Shape::Unknown,
+                None if o.open => Shape::Unknown,
+                None => Shape::Object(Obj::default()),
+            };
+            if !o.fields.contains_key(name) && o.fields.len() >= MAX_FIELDS {
+                o.open = true;
+                return Shape::Object(o);
+            }
+            let shape = set(&below, rest, value);
+            Arc::make_mut(&mut o.fields).insert(
+                name.clone(),
+                Prop {
+                    shape,
+                    optional: false,
+                    unsure: false,
+                },
+            );
+            Shape::Object(o)
+        }
+        Shape::Unknown => {
+            let mut o = Obj {
+                fields: Arc::default(),
+                open: true,
+            };
+            Arc::make_mut(&mut o.fields).insert(
+                name.clone(),
+                Prop {
+                    shape: set(&Shape::Unknown, rest, value),
+                    optional: false,
+                    unsure: false,
+                },
+            );
+            Shape::Object(o)
+        }
+        _ => Shape::Unknown,
+    }
+}
+
+fn join(a: &Shape, b: &Shape, depth: usize) -> Shape {
+    if depth > MAX_SHAPE_DEPTH {
+        return Shape::Unknown;
+    }
+    match (a, b) {
+        (Shape::Unknown, _) | (_, Shape::Unknown) => Shape::Unknown,
+        (Shape::Null, Shape::Null) => Shape::Null,
+        (Shape::Boolean, Shape::Boolean) => Shape::Boolean,
+        (Shape::String, Shape::String) => Shape::String,
+        (Shape::Number { integer: x }, Shape::Number { integer: y }) => {
+            Shape::Number { integer: *x && *y }
+        }
+        (Shape::Array(x), Shape::Array(y)) => Shape::Array(Box::new(join(x, y, depth + 1))),
+        (Shape::Tuple(x), Shape::Tuple(y)) if x.len() == y.len() => Shape::Tuple(
+            x.iter()
+                .zip(y)
+                .map(|(p, q)| join(p, q, depth + 1))
+                .collect(),
+        ),
+        (Shape::Tuple(_) | Shape::Array(_), Shape::Tuple(_) | Shape::Array(_)) => {
+            Shape::Array(Box::new(join(&element(a), &element(b), depth + 1)))
+        }
+        (Shape::Object(x), Shape::Object(y)) if Arc::ptr_eq(&x.fields, &y.fields) => {
+            Shape::Object(Obj {
+                fields: x.fields.clone(),
+                open: x.open || y.open,
+            })
+        }
+        (Shape::Object(x), Shape::Object(y)) => join_objects(x, y, depth),
+        (Shape::Union(_), _) | (_, Shape::Union(_)) => join_union(a, b, depth),
+        _ => join_union(a, b, depth),
+    }
+}
+
+/// The join of an array's or tuple's elements.
+fn element(s: &Shape) -> Shape {
+    match s {
+        Shape::Array(x) => (**x).clone(),
+        Shape::Tuple(items) => {
+            let mut it = items.iter();
+            let Some(first) = it.next() else {
+                // An empty tuple contributes no element: anything joined with it stays as is, so use the
+                // closest thing to a bottom we have that keeps `join` sound: an unknown element.
+                return Shape::Unknown;
+            };
+            it.fold(first.clone(), |acc, x| join(&acc, x, MAX_SHAPE_DEPTH))
+        }
+        _ => Shape::Unknown,
+    }
+}
+
+fn join_objects(x: &Obj, y: &Obj, depth: usize) -> Shape {
+    let mut fields = BTreeMap::new();
+    for (k, p) in x.fields.iter() {
+        let prop = match y.fields.get(k) {
+            Some(q) => Prop {
+                shape: join(&p.shape, &q.shape, depth + 1),
+                optional: p.optional || q.optional,
+                unsure: p.unsure || q.unsure,
+            },
+            None if y.open => Prop {
+                shape: Shape::Unknown,
+                optional: p.optional,
+                unsure: true,
+            },
+            None => Prop {
+                shape: p.shape.clone(),
+                optional: true,
+                unsure: p.unsure,
+            },
+        };
+        fields.insert(k.clone(), prop);
+    }
+    for (k, q) in y.fields.iter() {
+        if x.fields.contains_key(k) {
+            continue;
+        }
+        let prop = if x.open {
+            Prop {
+                shape: Shape::Unknown,
+                optional: q.optional,
+                unsure: true,
+            }
+        } else {
+            Prop {
+                shape: q.shape.clone(),
+                optional: true,
+                unsure: q.unsure,
+            }
+        };
+        fields.insert(k.clone(), prop);
+    }
+    if fields.len() > MAX_FIELDS {
+        return Shape::any_object();
+    }
+    Shape::Object(Obj {
+        fields: Arc::new(fields),
+        open: x.open || y.open,
+    })
+}
+
+fn join_union(a: &Shape, b: &Shape, depth: usize) -> Shape {
+    let mut members: Vec<Shape> = Vec::new();
+    let flat = |s: &Shape| match s {
+        Shape::Union(m) => m.clone(),
+        other => vec![other.clone()],
+    };
+    for s in flat(a).into_iter().chain(flat(b)) {
+        let Some(k) = s.kind() else {
+            return Shape::Unknown;
+        };
+        match members.iter().position(|m| m.kind() == Some(k)) {
+            Some(i) => {
+                let j = join(&members[i], &s, depth + 1);
+                if j == Shape::Unknown {
+                    return Shape::Unknown;
+                }
+                members[i] = j;
+            }
+            None => members.push(s),
+        }
+    }
+    if members.len() > MAX_UNION {
+        return Shape::Unknown;
+    }
+    members.sort_by_key(|m| m.kind());
+    match members.len() {
+        0 => Shape::Unknown,
+        1 => members.pop().unwrap_or(Shape::Unknown),
+        _ => Shape::Union(members),
+    }
+}
+
+fn literal(node: &Node, depth: usize) -> Shape {
+    if depth > MAX_SHAPE_DEPTH {
+        return Shape::Unknown;
+    }
+    match &node.value {
+        Value::Null => Shape::Null,
+        Value::Bool(_) => Shape::Boolean,
+        Value::Number(n) => Shape::Number {
+            integer: n.is_integer,
+        },
+        Value::String(_) => Shape::String,
+        Value::Array(items) if items.len() <= MAX_TUPLE => {
+            Shape::Tuple(items.iter().map(|n| literal(n, depth + 1)).collect())
+        }
+        Value::Array(items) => {
+            let mut it = items.iter().map(|n| literal(n, depth + 1));
+            let first = it.next().unwrap_or(Shape::Unknown);
+            Shape::Array(Box::new(it.fold(first, |a, b| join(&a, &b, depth + 1))))
+        }
+        Value::Object(members) => {
+            let mut o = Obj::default();
+            for m in members {
+                if has_placeholder(&m.key.text) || o.fields.len() >= MAX_FIELDS {
+                    o.open = true;
+                    continue;
+                }
+                Arc::make_mut(&mut o.fields).insert(
+                    m.key.text.clone(),
+                    Prop {
+                        shape: literal(&m.value, depth + 1),
+                        optional: false,
+                        unsure: false,
+                    },
+                );
+            }
+            Shape::Object(o)
+        }
+        _ => Shape::Unknown,
+    }
+}
+
+const DESCRIBE_DEPTH: usize = 4;
+const DESCRIBE_FIELDS: usize = 8;
+
+fn describe(s: &Shape, out: &mut String, depth: usize) -> fmt::Result {
+    use std::fmt::Write;
+    match s {
+        Shape::Unknown => out.push_str("unknown"),
+        Shape::Null => out.push_str("null"),
+        Shape::Boolean => out.push_str("boolean"),
+        Shape::Number { integer: true } => out.push_str("integer"),
+        Shape::Number { integer: false } => out.push_str("number"),
+        Shape::String => out.push_str("string"),
+        Shape::Array(x) => {
+            out.push_str("array of ");
+            if depth >= DESCRIBE_DEPTH {
+                out.push('…');
+            } else {
+                describe(x, out, depth + 1)?;
+            }
+        }
+        Shape::Tuple(items) => {
+            out.push('[');
+            for (i, x) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                if i >= DESCRIBE_FIELDS || depth >= DESCRIBE_DEPTH {
+                    out.push('…');
+                    break;
+                }
+                describe(x, out, depth + 1)?;
+            }
+            out.push(']');
+        }
+        Shape::Object(o) => {
+            if depth >= DESCRIBE_DEPTH {
+                out.push_str("{…}");
+                return Ok(());
+            }
+            out.push('{');
+            let mut first = true;
+            for (i, (k, p)) in o.fields.iter().enumerate() {
+                if !first {
+                    out.push_str(", ");
+                }
+                first = false;
+                if i >= DESCRIBE_FIELDS {
+                    out.push('…');
+                    break;
+                }
+                write!(
+                    out,
+                    "{k}{}: ",
+                    if p.optional || p.unsure { "?" } else { "" }
+                )?;
+                describe(&p.shape, out, depth + 1)?;
+            }
+            if o.open && o.fields.len() <= DESCRIBE_FIELDS {
+                if !first {
+                    out.push_str(", ");
+                }
+                out.push('…');
+            }
+            out.push('}');
+        }
+        Shape::Union(m) => {
+            for (i, x) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(" | ");
+                }
+                describe(x, out, depth + 1)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Shape {
+    /// The shape of a sample value (`--input-example`): objects are closed (the sample is taken as the complete
+    /// input), arrays have the join of their elements.
+    pub fn from_example(v: &serde_json::Value) -> Shape {
+        example(v, 0)
+    }
+
+    /// The shape a JSON Schema describes (`--input-schema`): `type`, `properties` (fields not in `required` are
+    /// optional), `additionalProperties: false` (closed), `items`, `enum`/`const`, `anyOf`/`oneOf`. Anything else
+    /// (`$ref`, `allOf`, conditionals) is `Unknown`.
+    pub fn from_schema(v: &serde_json::Value) -> Shape {
+        schema(v, 0)
+    }
+}
+
+fn example(v: &serde_json::Value, depth: usize) -> Shape {
+    use serde_json::Value as J;
+    if depth > MAX_SHAPE_DEPTH {
+        return Shape::Unknown;
+    }
+    match v {
+        J::Null => Shape::Null,
+        J::Bool(_) => Shape::Boolean,
+        J::Number(n) => Shape::Number {
+            integer: n.is_i64() || n.is_u64(),
+        },
+        J::String(_) => Shape::String,
+        J::Array(items) => {
+            let mut it = items.iter().map(|x| example(x, depth + 1));
+            match it.next() {
+                Some(first) => Shape::Array(Box::new(it.fold(first, |a, b| join(&a, &b, depth)))),
+                None => Shape::Array(Box::new(Shape::Unknown)),
+            }
+        }
+        J::Object(m) => {
+            if m.len() > MAX_FIELDS {
+                return Shape::any_object();
+            }
+            Shape::Object(Obj::closed(
+                m.iter().map(|(k, x)| (k.clone(), example(x, depth + 1))),
+            ))
+        }
+    }
+}
+
+fn schema(v: &serde_json::Value, depth: usize) -> Shape {
+    use serde_json::Value as J;
+    if depth > MAX_SHAPE_DEPTH {
+        return Shape::Unknown;
+    }
+    let J::Object(s) = v else {
+        return Shape::Unknown;
+    };
+    if s.contains_key("$ref")
+        || s.contains_key("allOf")
+        || s.contains_key("if")
+        || s.contains_key("not")
+    {
+        return Shape::Unknown;
+    }
+    if let Some(c) = s.get("const") {
+        return example(c, depth + 1);
+    }
+    if let Some(J::Array(values)) = s.get("enum") {
+        let mut it = values.iter().map(|x| example(x, depth + 1));
+        return match it.next() {
+            Some(first) => it.fold(first, |a, b| join(&a, &b, depth)),
+            None => Shape::Unknown,
+        };
+    }
+    for key in ["anyOf", "oneOf"] {
+        if let Some(J::Array(alts)) = s.get(key) {
+            let mut it = alts.iter().map(|x| schema(x, depth + 1));
+            return match it.next() {
+                Some(first) => it.fold(first, |a, b| join(&a, &b, depth)),
+                None => Shape::Unknown,
+            };
+        }
+    }
+    let of_type = |t: &str| -> Shape {
+        match t {
+            "null" => Shape::Null,
+            "boolean" => Shape::Boolean,
+            "integer" => Shape::integer(),
+            "number" => Shape::number(),
+            "string" => Shape::String,
+            "array" => Shape::Array(Box::new(
+                s.get("items")
+                    .map_or(Shape::Unknown, |i| schema(i, depth + 1)),
+            )),
+            "object" => {
+                let required: Vec<&str> = match s.get("required") {
+                    Some(J::Array(r)) => r.iter().filter_map(J::as_str).collect(),
+                    _ => Vec::new(),
+                };
+                let mut o = Obj {
+                    fields: Arc::default(),
+                    open: !matches!(s.get("additionalProperties"), Some(J::Bool(false)))
+                        || s.contains_key("patternProperties"),
+                };
+                if let Some(J::Object(props)) = s.get("properties") {
+                    for (k, p) in props.iter().take(MAX_FIELDS) {
+                        Arc::make_mut(&mut o.fields).insert(
+                            k.clone(),
+                            Prop {
+                                shape: schema(p, depth + 1),
+                                optional: !required.contains(&k.as_str()),
+                                unsure: false,
+                            },
+                        );
+                    }
+                }
+                Shape::Object(o)
+            }
+            _ => Shape::Unknown,
+        }
+    };
+    match s.get("type") {
+        Some(J::String(t)) => of_type(t),
+        Some(J::Array(ts)) => {
+            let mut it = ts.iter().filter_map(J::as_str).map(of_type);
+            match it.next() {
+                Some(first) => it.fold(first, |a, b| join(&a, &b, depth)),
+                None => Shape::Unknown,
+            }
+        }
+        _ if s.contains_key("properties") => of_type("object"),
+        _ => Shape::Unknown,
+    }
+}
