@@ -206,35 +206,7 @@ fn run_pass(
 /// Rule 4: a placeholder token matches any text within a string; an expected string that is one token matches any
 /// value.
 fn string_matches(expected: &str, actual: &str, placeholders: &[String]) -> bool {
-    if expected == actual {
-        return true;
-    }
-    // Split the expected string at placeholder tokens and match the pieces in order.
-    let mut pieces: Vec<&str> = vec![expected];
-    for t in placeholders {
-        pieces = pieces.iter().flat_map(|p| p.split(t.as_str())).collect();
-    }
-    if pieces.len() == 1 {
-        return false;
-    }
-    let mut rest = actual;
-    let last = pieces.len() - 1;
-    for (i, piece) in pieces.iter().enumerate() {
-        if i == 0 {
-            match rest.strip_prefix(piece) {
-                Some(r) => rest = r,
-                None => return false,
-            }
-        } else if i == last {
-            return rest.ends_with(piece);
-        } else {
-            match rest.find(piece) {
-                Some(k) => rest = &rest[k + piece.len()..],
-                None => return false,
-            }
-        }
-    }
-    true
+    support::placeholder_match(expected, actual, placeholders)
 }
 
 /// Rule 3: ISO-8601 date-times with a zone inside strings become the word `date`.

@@ -68,34 +68,7 @@ fn normalize(v: &Value, depth: usize) -> Value {
 
 impl Cmp<'_> {
     fn string_matches(&self, expected: &str, actual: &str) -> bool {
-        if expected == actual {
-            return true;
-        }
-        let mut pieces: Vec<&str> = vec![expected];
-        for t in &self.placeholders {
-            pieces = pieces.iter().flat_map(|p| p.split(t.as_str())).collect();
-        }
-        if pieces.len() == 1 {
-            return false;
-        }
-        let mut rest = actual;
-        let last = pieces.len() - 1;
-        for (i, piece) in pieces.iter().enumerate() {
-            if i == 0 {
-                match rest.strip_prefix(piece) {
-                    Some(r) => rest = r,
-                    None => return false,
-                }
-            } else if i == last {
-                return rest.ends_with(piece);
-            } else {
-                match rest.find(piece) {
-                    Some(k) => rest = &rest[k + piece.len()..],
-                    None => return false,
-                }
-            }
-        }
-        true
+        support::placeholder_match(expected, actual, &self.placeholders)
     }
 
     /// `expected` is from the vector, `actual` already normalised.

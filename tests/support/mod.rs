@@ -56,3 +56,36 @@ pub fn lint_file(path: &std::path::Path) -> Vec<aslint::diagnostics::Diagnostic>
         None => aslint::lint::lint_source(&name, &decoded.text, kind),
     }
 }
+
+/// The oracle's comparison rule 4 (../shared/oracle/README.md): a placeholder token matches any text within a
+/// string. The expected string is split at the tokens and the pieces must appear in order.
+pub fn placeholder_match(expected: &str, actual: &str, placeholders: &[String]) -> bool {
+    if expected == actual {
+        return true;
+    }
+    let mut pieces: Vec<&str> = vec![expected];
+    for t in placeholders {
+        pieces = pieces.iter().flat_map(|p| p.split(t.as_str())).collect();
+    }
+    if pieces.len() == 1 {
+        return false;
+    }
+    let mut rest = actual;
+    let last = pieces.len() - 1;
+    for (i, piece) in pieces.iter().enumerate() {
+        if i == 0 {
+            match rest.strip_prefix(piece) {
+                Some(r) => rest = r,
+                None => return false,
+            }
+        } else if i == last {
+            return rest.ends_with(piece);
+        } else {
+            match rest.find(piece) {
+                Some(k) => rest = &rest[k + piece.len()..],
+                None => return false,
+            }
+        }
+    }
+    true
+}
