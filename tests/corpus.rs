@@ -4,7 +4,8 @@
 //! `tests/corpus-deferred.toml`; a listed file that is flagged fails the test, so the list shrinks as rules land.
 //! Files of the valid sets that are provably invalid (labelled valid by their source without ever being checked
 //! against AWS) are listed there under `[[mislabeled]]` with the one rule allowed to report errors in them; the
-//! test fails if that rule stops reporting them.
+//! test fails if that rule stops reporting them. Known-invalid files whose label comes from another validator's
+//! stricter-than-AWS check are listed under `[[disputed]]`: the named rule must report them below error severity.
 mod support;
 
 use aslint::diagnostics::Severity;
@@ -13,6 +14,8 @@ use std::collections::BTreeMap;
 #[derive(serde::Deserialize)]
 struct Deferred {
     deferred: Vec<DeferredFile>,
+    #[serde(default)]
+    disputed: Vec<DeferredFile>,
     #[serde(default)]
     mislabeled: Vec<DeferredFile>,
 }
@@ -25,23 +28,27 @@ struct DeferredFile {
     why: String,
 }
 
-fn deferred() -> BTreeMap<String, DeferredFile> {
+fn lists() -> Deferred {
     let text = include_str!("corpus-deferred.toml");
-    let d: Deferred = toml::from_str(text).expect("tests/corpus-deferred.toml parses");
-    d.deferred
-        .into_iter()
-        .map(|f| (f.file.clone(), f))
-        .collect()
+    toml::from_str(text).expect("tests/corpus-deferred.toml parses")
+}
+
+fn by_file(list: Vec<DeferredFile>) -> BTreeMap<String, DeferredFile> {
+    list.into_iter().map(|f| (f.file.clone(), f)).collect()
+}
+
+fn deferred() -> BTreeMap<String, DeferredFile> {
+    by_file(lists().deferred)
+}
+
+/// Known-invalid files whose label AWS contradicts, with the rule that must still report them (below error).
+fn disputed() -> BTreeMap<String, DeferredFile> {
+    by_file(lists().disputed)
 }
 
 /// Valid-set files known to be invalid, with the rule whose errors are expected there.
 fn mislabeled() -> BTreeMap<String, DeferredFile> {
-    let text = include_str!("corpus-deferred.toml");
-    let d: Deferred = toml::from_str(text).expect("tests/corpus-deferred.toml parses");
-    d.mislabeled
-        .into_iter()
-        .map(|f| (f.file.clone(), f))
-        .collect()
+    by_file(lists().mislabeled)
 }
 
 #[test]
@@ -109,8 +116,10 @@ fn known_invalid_files_are_flagged() {
     };
     let base = shared.join("corpus");
     let deferred = deferred();
+    let disputed = disputed();
     let mut missed = Vec::new();
     let mut newly_flagged = Vec::new();
+    let mut disputed_wrong = Vec::new();
     let mut count = 0;
     for file in support::corpus_files(&base.join("known-invalid")) {
         count += 1;
@@ -119,9 +128,20 @@ fn known_invalid_files_are_flagged() {
             .unwrap_or(&file)
             .display()
             .to_string();
-        let flagged = support::lint_file(&file)
-            .iter()
-            .any(|d| d.severity == Severity::Error);
+        let diagnostics = support::lint_file(&file);
+        let flagged = diagnostics.iter().any(|d| d.severity == Severity::Error);
+        if let Some(entry) = disputed.get(&rel) {
+            let reported = diagnostics
+                .iter()
+                .any(|d| d.rule.name == entry.rule && d.severity < Severity::Error);
+            if flagged || !reported {
+                disputed_wrong.push(format!(
+                    "{rel}: listed under [[disputed]]: expected a finding of `{}` below error and no error",
+                    entry.rule
+                ));
+            }
+            continue;
+        }
         match (flagged, deferred.contains_key(&rel)) {
             (false, false) => missed.push(rel),
             (true, true) => newly_flagged.push(rel),
@@ -140,7 +160,8 @@ fn known_invalid_files_are_flagged() {
         "now flagged, remove from tests/corpus-deferred.toml:\n{}",
         newly_flagged.join("\n")
     );
-    for f in deferred.keys() {
+    assert!(disputed_wrong.is_empty(), "{}", disputed_wrong.join("\n"));
+    for f in deferred.keys().chain(disputed.keys()) {
         assert!(
             base.join(f).is_file(),
             "tests/corpus-deferred.toml names a missing file {f}"

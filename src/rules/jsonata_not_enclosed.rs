@@ -14,7 +14,9 @@ declare_rule! {
     /// expression written in JSONPath syntax (`{% $.items[?(@.price < 10)] %}`). Warnings: whitespace outside the
     /// delimiters (`" {% $x %}"` is a literal string), an expression written flush against both delimiters
     /// (`{%$x%}`), and a JSONPath string such as `"$.name"` or `"$$.Execution.Id"`, which a JSONata state passes
-    /// on as literal text, and a `key.$` object key (JSONata states keep the key as written).
+    /// on as literal text, and a `key.$` object key (JSONata states keep the key as written). Info: a line break
+    /// inside `{% %}`, which Step Functions accepts but validators matching the delimiters on one line (such as
+    /// asl-validator) reject.
     ///
     /// ## Why is this bad?
     /// Step Functions evaluates a string of a JSONata state only when the whole string is `{% <expression> %}`.
@@ -116,6 +118,29 @@ impl Rule for JsonataNotEnclosed {
                             )
                             .pointer(e.pointer.clone()),
                     );
+                }
+            }
+            if let Some(enc) = j.enclosed {
+                if let Some(nl) = enc.body.find(['\n', '\r']) {
+                    let at_nl = enc.body_offset + nl;
+                    let mut d = META
+                        .diagnostic(
+                            at(Span::new(at_nl, at_nl + 1)),
+                            "JSONata expression spans several lines",
+                        )
+                        .label("line break inside `{% %}`")
+                        .note(
+                            "Step Functions evaluates it (JSONata treats a line break as whitespace), but \
+                             validators that match `{% <expression> %}` on one line, such as asl-validator, reject \
+                             the definition",
+                        )
+                        .help(
+                            "write the expression on one line (in YAML a folded `>-` scalar does this), or disable \
+                             `jsonata-not-enclosed` if no other validator reads the definition",
+                        )
+                        .pointer(e.pointer.clone());
+                    d.severity = Severity::Info;
+                    out.push(d);
                 }
             }
             let before = out.len();
@@ -288,6 +313,18 @@ mod tests {
         let (_, d) = findings(r#""{% 10 %}""#);
         assert!(d.is_empty());
         let (_, d) = findings(r#""{%$f(1) %}""#);
+        assert!(d.is_empty());
+    }
+
+    #[test]
+    fn line_break_inside_is_info() {
+        let (t, d) = findings(r#""{% \n10   %}""#);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert_eq!(d[0].severity, Severity::Info);
+        assert_eq!(&t[d[0].span().range()], "\\n");
+        let (_, d) = findings(r#""{% 1 +\r\n 2 %}""#);
+        assert_eq!(d.len(), 1);
+        let (_, d) = findings(r#""{% 'a\tb' %}""#);
         assert!(d.is_empty());
     }
 
