@@ -139,9 +139,12 @@ fn jsonata_hover(
     // The navigation may start before the word under the cursor (`$states.input.a` with the cursor on `a`).
     let word = doc.text.get(s..e)?;
     let rest = word.strip_prefix("$states.input")?;
-    // Cut after the segment under the cursor.
+    // Cut after the segment under the cursor (on `$states.input` itself: the whole input).
     let mut cut = s + "$states.input".len();
     for seg in rest.split('.').skip(1) {
+        if off < cut {
+            break;
+        }
         if seg.is_empty() || !seg.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') {
             break;
         }

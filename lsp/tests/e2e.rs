@@ -750,6 +750,17 @@ async fn hover_shows_inferred_shapes() {
         h.contains("**`$states.input.user`**: {age: integer, name: string}"),
         "{h}"
     );
+    let (h, _) = hover_at(
+        &mut c,
+        "file:///e2e/j.asl.json",
+        pos_of(SHAPES_JSONATA, "$states.input.user", 3),
+    )
+    .await;
+    assert!(
+        h.contains("**`$states.input`**: {user: {age: integer, name: string}}")
+            && h.contains("in the input of Pass state `B`"),
+        "{h}"
+    );
 }
 
 /// Opens (version 1) or changes a JSON document to `text_with_cursor` without its `|`, and completes at the `|`:
