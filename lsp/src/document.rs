@@ -1,7 +1,9 @@
-//! An open document: its text, version, syntax, and the UTF-16 ⇄ byte-offset conversions (the only place positions
-//! change units).
+//! An open document: its text, version, syntax, the analysis results kept with it (computed once per version),
+//! and the UTF-16 ⇄ byte-offset conversions (the only place positions change units).
 
 use aslint::syntax::{floor_char_boundary, LineIndex, SourceKind, Span};
+use aslint::typeflow::Analysis;
+use std::sync::OnceLock;
 use tower_lsp_server::ls_types::{Position, Range};
 
 /// The text of an open document at one version.
@@ -13,6 +15,9 @@ pub struct Document {
     /// True for `*.asl.*` names: always linted. Other documents are linted only when they look like a definition.
     pub is_asl_name: bool,
     pub index: LineIndex,
+    /// The type-flow analysis of this version's text, computed on first use (the server warms it on the blocking
+    /// pool right after linting a new version) and shared by every request on this version.
+    typeflow: OnceLock<Option<Analysis>>,
 }
 
 impl Document {
@@ -24,7 +29,25 @@ impl Document {
             kind,
             is_asl_name,
             index,
+            typeflow: OnceLock::new(),
         }
+    }
+
+    /// The type-flow analysis of the text (shapes per state, every path read), with an unknown execution input;
+    /// `None` when the text has no object at its top or is too large to analyse. Computed once per version.
+    pub fn typeflow(&self) -> Option<&Analysis> {
+        self.typeflow
+            .get_or_init(|| {
+                if self.text.len() > aslint::lint::MAX_ANALYZED_BYTES {
+                    return None;
+                }
+                let parsed = aslint::syntax::parse(&self.text, self.kind);
+                let root = parsed.root.as_ref().filter(|r| r.as_object().is_some())?;
+                let model = aslint::model::build(root);
+                let sem = aslint::semantic::Semantic::build(&model);
+                Some(aslint::typeflow::analyze(&sem))
+            })
+            .as_ref()
     }
 
     /// The LSP position (0-based line, UTF-16 character) of a byte offset.

@@ -5,10 +5,12 @@
 use crate::context::{cursor_context, CursorContext, Role};
 use crate::document::Document;
 use crate::query;
+use crate::shapes;
 use crate::tables;
 use aslint::expr::intrinsic::{ParamKind, SIGNATURES};
 use aslint::model::spec::{self, Lang, ObjectKind, ValueKind};
 use aslint::model::{self, Definition, QueryLanguage, Scope, ScopeKind, State, StateType};
+use aslint::semantic::Semantic;
 use aslint::syntax::{self, floor_char_boundary, Node, SourceKind, Span, Value};
 use std::collections::{BTreeSet, HashMap};
 use tower_lsp_server::ls_types::{
@@ -26,6 +28,14 @@ pub fn with_model<R>(
     let root = parsed.root.as_ref()?;
     let model = root.as_object().is_some().then(|| model::build(root));
     Some(f(root, model.as_ref()))
+}
+
+/// Runs `f` on the semantic model of a document (`None` when its top level is not an object).
+pub fn with_semantic<R>(doc: &Document, f: impl FnOnce(Option<&Semantic<'_>>) -> R) -> Option<R> {
+    with_model(doc, |_, model| {
+        let sem = model.map(Semantic::build);
+        f(sem.as_ref())
+    })
 }
 
 fn markdown(value: String) -> Documentation {
@@ -57,7 +67,7 @@ pub fn completion(doc: &Document, off: usize) -> Vec<CompletionItem> {
         None => doc,
     };
     with_model(analysed, |root, model| {
-        complete(doc, off, &ctx, root, model)
+        complete(doc, analysed, off, &ctx, root, model)
     })
     .unwrap_or_else(|| {
         // Nothing parsed (an empty document): top-level fields.
@@ -77,6 +87,7 @@ pub fn completion(doc: &Document, off: usize) -> Vec<CompletionItem> {
 
 fn complete(
     doc: &Document,
+    analysed: &Document,
     off: usize,
     ctx: &CursorContext,
     root: &Node,
@@ -155,7 +166,7 @@ fn complete(
             }
         }
         Role::Value { key } => {
-            value_items(doc, off, ctx, key, model, &mut out);
+            value_items(doc, analysed, off, ctx, key, (root, model), &mut out);
         }
         Role::Item { key } => {
             if key == "ErrorEquals" {
@@ -169,7 +180,7 @@ fn complete(
                     ));
                 }
             } else if key != "CSVHeaders" {
-                expression_items(doc, off, ctx, model, &mut out);
+                expression_items(doc, analysed, off, ctx, (root, model), &mut out);
             }
         }
     }
@@ -343,10 +354,11 @@ fn value_item(
 
 fn value_items(
     doc: &Document,
+    analysed: &Document,
     off: usize,
     ctx: &CursorContext,
     key: &str,
-    model: Option<&Definition<'_>>,
+    (root, model): (&Node, Option<&Definition<'_>>),
     out: &mut Vec<CompletionItem>,
 ) {
     match key {
@@ -412,23 +424,26 @@ fn value_items(
                         None,
                     ));
                 }
-            } else if ctx.in_string {
-                expression_items(doc, off, ctx, model, out);
+            } else if ctx.in_string || doc.kind == SourceKind::Yaml {
+                expression_items(doc, analysed, off, ctx, (root, model), out);
             }
         }
     }
 }
 
-/// Items inside a string holding an expression: intrinsic functions, `$$.` context fields, variables, and in
-/// JSONata `{% %}` the `$states` members.
+/// Items inside a string holding an expression: after `$.` / `$.a.` (JSONata: `$states.input.`) the fields of
+/// the inferred shape there; else intrinsic functions, `$$.` context fields, variables, and in JSONata `{% %}` the
+/// `$states` members.
 fn expression_items(
     doc: &Document,
+    analysed: &Document,
     off: usize,
     ctx: &CursorContext,
-    model: Option<&Definition<'_>>,
+    (root, model): (&Node, Option<&Definition<'_>>),
     out: &mut Vec<CompletionItem>,
 ) {
-    if !ctx.in_string {
+    // YAML plain scalars get the path fields only.
+    if !ctx.in_string && doc.kind != SourceKind::Yaml {
         return;
     }
     // The word being typed inside the string.
@@ -444,6 +459,22 @@ fn expression_items(
     let range = Range::new(doc.position(word_start), doc.position(off));
     let edit = |text: String| Some(CompletionTextEdit::Edit(TextEdit::new(range, text)));
     let jsonata = content.trim_start().starts_with("{%");
+    let path_like = if jsonata {
+        word.starts_with("$states.input.")
+    } else {
+        word.starts_with("$.")
+    };
+    if let (true, Some(model)) = (path_like, model) {
+        let sem = Semantic::build(model);
+        let fields = shapes::completion_items(doc, analysed, off, root, &sem, word_start);
+        if !fields.is_empty() {
+            out.extend(fields);
+            return;
+        }
+    }
+    if !ctx.in_string {
+        return;
+    }
     if word.starts_with("$$") {
         for (f, d) in tables::CONTEXT_FIELDS {
             let text = format!("$$.{f}");
@@ -562,29 +593,29 @@ pub fn signature_text(name: &str) -> Option<String> {
 /// Markdown hover text at a byte offset, with the span it is about.
 pub fn hover(doc: &Document, off: usize) -> Option<(String, Span)> {
     let off = floor_char_boundary(&doc.text, off);
-    with_model(doc, |root, model| hover_in(doc, off, root, model)).flatten()
+    with_model(doc, |root, model| {
+        let model = model?;
+        let sem = Semantic::build(model);
+        let shape = shapes::hover(doc, off, root, &sem);
+        let other = hover_in(doc, off, root, &sem);
+        match (shape, other) {
+            (Some((a, span)), Some((b, _))) => Some((format!("{a}\n\n---\n\n{b}"), span)),
+            (a, b) => a.or(b),
+        }
+    })
+    .flatten()
 }
 
-fn hover_in(
-    doc: &Document,
-    off: usize,
-    root: &Node,
-    model: Option<&Definition<'_>>,
-) -> Option<(String, Span)> {
-    let model = model?;
+fn hover_in(doc: &Document, off: usize, root: &Node, sem: &Semantic<'_>) -> Option<(String, Span)> {
+    let model = sem.definition;
     // A state's key or a transition naming a state: the state's summary.
-    if let Some(t) = query::target_at(model, off) {
-        let span = query::state_key_at(model, off)
-            .map(|(s, _)| s.name.span)
-            .or_else(|| {
-                query::state_refs(model)
-                    .into_iter()
-                    .find(|r| r.span.start() <= off && off <= r.span.end())
-                    .map(|r| r.span)
-            })?;
-        return match query::find_state(model, t.scope, &t.name) {
-            Some(st) => Some((state_summary(model, st), span)),
-            None => Some((format!("No state named `{}` in this scope", t.name), span)),
+    if let Some(at) = query::name_at(sem, off) {
+        return match at.state.and_then(|id| sem.state(id)) {
+            Some(st) => Some((state_summary(model, st.state), at.span)),
+            None => Some((
+                format!("No state named `{}` in this scope", at.name),
+                at.span,
+            )),
         };
     }
     let path = query::locate(root, off);
@@ -783,21 +814,17 @@ fn quote_list(items: &[&str]) -> String {
 /// Where the thing at `off` is defined: a state's key, or the `Assign` keys of a variable.
 pub fn definition(doc: &Document, off: usize) -> Vec<Span> {
     let off = floor_char_boundary(&doc.text, off);
-    with_model(doc, |_, model| {
-        let Some(model) = model else {
+    with_semantic(doc, |sem| {
+        let Some(sem) = sem else {
             return Vec::new();
         };
-        if let Some(r) = query::state_refs(model)
-            .into_iter()
-            .find(|r| r.span.start() <= off && off <= r.span.end())
-        {
-            let scope = query::scope_by_pointer(model, r.scope).unwrap_or(&model.scope);
-            return query::find_state(model, scope, r.name)
-                .map(|s| vec![s.name.span])
+        let model = sem.definition;
+        if let Some(at) = query::name_at(sem, off) {
+            return at
+                .state
+                .and_then(|id| sem.state(id))
+                .map(|s| vec![s.state.name.span])
                 .unwrap_or_default();
-        }
-        if let Some((st, _)) = query::state_key_at(model, off) {
-            return vec![st.name.span];
         }
         if let Some((name, _)) = query::variable_at(&doc.text, off) {
             return query::assignments(model)
@@ -815,25 +842,18 @@ pub fn definition(doc: &Document, off: usize) -> Vec<Span> {
 /// `include_declaration`.
 pub fn references(doc: &Document, off: usize, include_declaration: bool) -> Vec<Span> {
     let off = floor_char_boundary(&doc.text, off);
-    with_model(doc, |_, model| {
-        let Some(model) = model else {
+    with_semantic(doc, |sem| {
+        let Some(sem) = sem else {
             return Vec::new();
         };
-        let Some(t) = query::target_at(model, off) else {
+        let Some(at) = query::name_at(sem, off) else {
             return Vec::new();
         };
         let mut out = Vec::new();
         if include_declaration {
-            if let Some(st) = t.scope.states.iter().find(|s| s.name.text == t.name) {
-                out.push(st.name.span);
-            }
+            out.extend(query::declaration(sem, &at));
         }
-        out.extend(
-            query::state_refs(model)
-                .into_iter()
-                .filter(|r| r.scope == t.scope.pointer && r.name == t.name)
-                .map(|r| r.span),
-        );
+        out.extend(query::references(sem, &at));
         out
     })
     .unwrap_or_default()
@@ -846,15 +866,9 @@ pub struct RenameError(pub String);
 /// The span of the state name at `off` that a rename would change, with the current name.
 pub fn prepare_rename(doc: &Document, off: usize) -> Option<(Span, String)> {
     let off = floor_char_boundary(&doc.text, off);
-    with_model(doc, |_, model| {
-        let model = model?;
-        if let Some((st, _)) = query::state_key_at(model, off) {
-            return Some((st.name.span, st.name.text.clone()));
-        }
-        query::state_refs(model)
-            .into_iter()
-            .find(|r| r.span.start() <= off && off <= r.span.end())
-            .map(|r| (r.span, r.name.to_string()))
+    with_semantic(doc, |sem| {
+        let at = query::name_at(sem?, off)?;
+        Some((at.span, at.name.to_string()))
     })
     .flatten()
 }
@@ -872,28 +886,20 @@ pub fn rename(
     if new_name.chars().count() > 80 {
         return Err(RenameError("a state name has at most 80 characters".into()));
     }
-    with_model(doc, |_, model| {
-        let model = model.ok_or_else(|| RenameError("the document has no state machine".into()))?;
-        let t = query::target_at(model, off)
+    with_semantic(doc, |sem| {
+        let sem = sem.ok_or_else(|| RenameError("the document has no state machine".into()))?;
+        let at = query::name_at(sem, off)
             .ok_or_else(|| RenameError("no state name here: rename a state's key or a `Next`".into()))?;
-        if t.name == new_name {
+        if at.name == new_name {
             return Ok(Vec::new());
         }
-        if model.states().iter().any(|s| s.state.name.text == new_name) {
+        if sem.states().iter().any(|s| s.name() == new_name) {
             return Err(RenameError(format!(
                 "a state named `{new_name}` already exists (state names are unique in the whole machine)"
             )));
         }
-        let mut spans: Vec<Span> = Vec::new();
-        if let Some(st) = t.scope.states.iter().find(|s| s.name.text == t.name) {
-            spans.push(st.name.span);
-        }
-        spans.extend(
-            query::state_refs(model)
-                .into_iter()
-                .filter(|r| r.scope == t.scope.pointer && r.name == t.name)
-                .map(|r| r.span),
-        );
+        let mut spans: Vec<Span> = query::declaration(sem, &at).into_iter().collect();
+        spans.extend(query::references(sem, &at));
         Ok(spans
             .into_iter()
             .map(|s| {

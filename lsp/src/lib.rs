@@ -11,6 +11,7 @@ pub mod document;
 pub mod features;
 pub mod query;
 pub mod server;
+pub mod shapes;
 pub mod tables;
 
 pub use server::{run_stdio, serve, service, Backend};

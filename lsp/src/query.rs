@@ -1,9 +1,10 @@
-//! Queries over the library's tree and model that the editor features share: what is under the cursor, the
-//! transitions of each scope, the variables assigned anywhere. Everything is bounded (iterative walks over trees
-//! whose depth the parsers cap).
+//! Queries over the library's tree, model and semantic model that the editor features share: what is under the
+//! cursor, the transitions into a state (the semantic model's predecessors), the variables assigned anywhere.
+//! Everything is bounded (iterative walks over trees whose depth the parsers cap).
 
 use aslint::model::spec::{self, ObjectKind};
 use aslint::model::{Definition, QueryLanguage, Scope, State};
+use aslint::semantic::{ScopeId, Semantic, StateId};
 use aslint::syntax::{Key, Node, Value};
 use aslint::syntax::{SourceKind, Span};
 
@@ -98,82 +99,66 @@ pub fn object_kind_of(model: &Definition<'_>, node: &Node) -> Option<(ObjectKind
         .map(|s| (s.kind, s.query_language))
 }
 
-/// What a transition field is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RefKind {
-    StartAt,
-    Next,
-    Default,
-    CatchNext,
-    ChoiceNext,
-}
-
-/// A field naming a state: `StartAt`, `Next`, `Default`, a catcher's or a choice rule's `Next`.
-#[derive(Debug, Clone)]
-pub struct StateRef<'a> {
-    pub kind: RefKind,
-    /// The state name it names.
+/// A state name under the cursor, read from the library's semantic model: a state's key, or a transition
+/// (`StartAt`, `Next`, `Default`, a choice rule's or a catcher's `Next`) naming a state.
+#[derive(Debug, Clone, Copy)]
+pub struct NameAt<'a> {
     pub name: &'a str,
-    /// The value token.
+    /// The scope the name lives in: the state's own scope, or the scope of the transition's field.
+    pub scope: ScopeId,
+    /// The token under the cursor (the key, or the transition's value).
     pub span: Span,
-    /// Pointer of the scope it belongs to.
-    pub scope: &'a str,
-    /// The state it leaves from (`None` for `StartAt`).
-    pub from: Option<&'a str>,
+    /// The state named: in the scope, else (a transition naming a state of another scope) that state.
+    pub state: Option<StateId>,
 }
 
-/// Every transition field of every scope.
-pub fn state_refs<'m>(model: &'m Definition<'_>) -> Vec<StateRef<'m>> {
-    let mut out = Vec::new();
-    for sr in model.scopes() {
-        let scope: &'m Scope<'_> = sr.scope;
-        let sp = scope.pointer.as_str();
-        if let Some(f) = &scope.start_at {
-            if let Some(v) = f.value {
-                out.push(StateRef {
-                    kind: RefKind::StartAt,
-                    name: v,
-                    span: f.node.span,
-                    scope: sp,
-                    from: None,
-                });
-            }
-        }
-        for st in &scope.states {
-            let from = Some(st.name.text.as_str());
-            let mut push = |kind, f: Option<&'m aslint::model::Field<'_, &str>>| {
-                if let Some(f) = f {
-                    if let Some(v) = f.value {
-                        out.push(StateRef {
-                            kind,
-                            name: v,
-                            span: f.node.span,
-                            scope: sp,
-                            from,
-                        });
-                    }
-                }
-            };
-            push(RefKind::Next, st.next.as_ref());
-            push(RefKind::Default, st.default.as_ref());
-            for c in &st.catch {
-                push(RefKind::CatchNext, c.next.as_ref());
-            }
-            for r in &st.choices {
-                push(RefKind::ChoiceNext, r.next.as_ref());
-            }
-        }
+/// The state name at `off` (a state's key or a transition naming a state).
+pub fn name_at<'a>(sem: &Semantic<'a>, off: usize) -> Option<NameAt<'a>> {
+    if let Some(s) = sem
+        .states()
+        .iter()
+        .find(|s| contains(s.state.name.span, off))
+    {
+        return Some(NameAt {
+            name: s.name(),
+            scope: s.scope,
+            span: s.state.name.span,
+            state: Some(s.id),
+        });
     }
-    out
+    let t = sem
+        .transitions()
+        .iter()
+        .find(|t| t.field.value.is_some() && contains(t.span(), off))?;
+    Some(NameAt {
+        name: t.name,
+        scope: t.scope,
+        span: t.span(),
+        state: t.target.state(),
+    })
 }
 
-/// Every scope with its pointer.
-pub fn scope_by_pointer<'m, 'a>(model: &'m Definition<'a>, ptr: &str) -> Option<&'m Scope<'a>> {
-    model
-        .scopes()
-        .into_iter()
-        .find(|s| s.scope.pointer == ptr)
-        .map(|s| s.scope)
+/// The key of the state a name declares in its scope, if any.
+pub fn declaration(sem: &Semantic<'_>, at: &NameAt<'_>) -> Option<Span> {
+    let id = sem.resolve_in(at.scope, at.name)?;
+    sem.state(id).map(|s| s.state.name.span)
+}
+
+/// Every transition naming the state from inside its scope: the state's predecessors in the semantic model (a
+/// name no state of the scope has: the scope's transitions naming it).
+pub fn references(sem: &Semantic<'_>, at: &NameAt<'_>) -> Vec<Span> {
+    match sem.resolve_in(at.scope, at.name) {
+        Some(id) => sem
+            .predecessors(id)
+            .filter(|t| t.scope == at.scope && t.field.value.is_some())
+            .map(|t| t.span())
+            .collect(),
+        None => sem
+            .scope_transitions(at.scope)
+            .filter(|t| t.field.value.is_some() && t.name == at.name)
+            .map(|t| t.span())
+            .collect(),
+    }
 }
 
 /// The innermost scope whose object contains `off` (the machine when none does).
@@ -187,18 +172,6 @@ pub fn scope_at<'m, 'a>(model: &'m Definition<'a>, off: usize) -> &'m Scope<'a> 
     best
 }
 
-/// The state and its scope whose key is at `off`.
-pub fn state_key_at<'m, 'a>(
-    model: &'m Definition<'a>,
-    off: usize,
-) -> Option<(&'m State<'a>, &'m Scope<'a>)> {
-    model
-        .states()
-        .into_iter()
-        .find(|s| contains(s.state.name.span, off))
-        .map(|s| (s.state, s.scope))
-}
-
 /// The innermost state whose object contains `off`.
 pub fn state_at<'m, 'a>(model: &'m Definition<'a>, off: usize) -> Option<&'m State<'a>> {
     model
@@ -207,42 +180,6 @@ pub fn state_at<'m, 'a>(model: &'m Definition<'a>, off: usize) -> Option<&'m Sta
         .filter(|s| contains(s.state.node.span, off))
         .min_by_key(|s| s.state.node.span.len())
         .map(|s| s.state)
-}
-
-/// The state name at `off` (a state's key or a transition naming it) and the scope it lives in.
-pub struct Target<'m, 'a> {
-    pub name: String,
-    pub scope: &'m Scope<'a>,
-}
-
-pub fn target_at<'m, 'a>(model: &'m Definition<'a>, off: usize) -> Option<Target<'m, 'a>> {
-    if let Some((st, scope)) = state_key_at(model, off) {
-        return Some(Target {
-            name: st.name.text.clone(),
-            scope,
-        });
-    }
-    let r = state_refs(model)
-        .into_iter()
-        .find(|r| contains(r.span, off))?;
-    let scope = scope_by_pointer(model, r.scope)?;
-    Some(Target {
-        name: r.name.to_string(),
-        scope,
-    })
-}
-
-/// The state of this name in this scope (else anywhere in the machine).
-pub fn find_state<'m, 'a>(
-    model: &'m Definition<'a>,
-    scope: &'m Scope<'a>,
-    name: &str,
-) -> Option<&'m State<'a>> {
-    scope
-        .states
-        .iter()
-        .find(|s| s.name.text == name)
-        .or_else(|| model.state(name))
 }
 
 /// A variable assignment: the key naming it in an `Assign` object.

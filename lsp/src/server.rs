@@ -23,7 +23,12 @@ pub struct Backend {
     published: tokio::sync::Mutex<HashMap<Uri, i32>>,
     docs_base: Mutex<Option<String>>,
     reported: Mutex<HashSet<String>>,
+    /// The library's findings per document, with the version they were computed for (hover and code actions
+    /// reuse them instead of linting again).
+    lints: Mutex<HashMap<Uri, (i32, Lints)>>,
 }
+
+type Lints = Arc<Vec<aslint::diagnostics::Diagnostic>>;
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A poisoned lock only means another handler panicked mid-update of a map of snapshots: keep going.
@@ -57,6 +62,7 @@ impl Backend {
             published: tokio::sync::Mutex::new(HashMap::new()),
             docs_base: Mutex::new(default_docs_base()),
             reported: Mutex::new(HashSet::new()),
+            lints: Mutex::new(HashMap::new()),
         }
     }
 
@@ -67,6 +73,7 @@ impl Backend {
     /// Lints a snapshot and publishes the result if it is still the current version.
     async fn refresh(&self, uri: Uri, doc: Arc<Document>) {
         let version = doc.version;
+        let warm_doc = doc.clone();
         let docs_base = lock(&self.docs_base).clone();
         let u = uri.clone();
         let computed = blocking(move || {
@@ -78,10 +85,10 @@ impl Backend {
                 .iter()
                 .map(|d| convert::to_lsp(d, &doc, &u, docs_base.as_deref()))
                 .collect();
-            (lsp, config_error)
+            (lsp, config_error, Arc::new(diags))
         })
         .await;
-        let (diags, config_error) = match computed {
+        let (diags, config_error, raw) = match computed {
             Ok(r) => r,
             Err(e) => {
                 self.client
@@ -106,9 +113,34 @@ impl Backend {
             return;
         }
         published.insert(uri.clone(), version);
+        lock(&self.lints).insert(uri.clone(), (version, raw));
         self.client
             .publish_diagnostics(uri, diags, Some(version))
             .await;
+        drop(published);
+        // Warm the type-flow analysis kept with this version, for hover and completion (computed once; a request
+        // arriving meanwhile waits for this computation rather than repeating it).
+        let warm = warm_doc;
+        tokio::task::spawn_blocking(move || {
+            let _ = warm.typeflow();
+        });
+    }
+
+    /// The findings of a document version: those published for it, else computed now.
+    async fn lints(&self, uri: &Uri, doc: &Arc<Document>) -> Result<Lints> {
+        if let Some((v, l)) = lock(&self.lints).get(uri) {
+            if *v == doc.version {
+                return Ok(l.clone());
+            }
+        }
+        let doc = doc.clone();
+        let file = uri.to_file_path().map(|p| p.into_owned());
+        let path = uri_path(uri);
+        blocking(move || {
+            let (settings, _) = convert::settings_for(file.as_deref());
+            Arc::new(convert::lint_document(&doc, &path, settings))
+        })
+        .await
     }
 
     /// An edited `aslint.toml` changes levels: re-lint every open document.
@@ -250,6 +282,7 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let mut published = self.published.lock().await;
         lock(&self.docs).remove(&uri);
+        lock(&self.lints).remove(&uri);
         published.remove(&uri);
         self.client.publish_diagnostics(uri, Vec::new(), None).await;
     }
@@ -273,16 +306,7 @@ impl LanguageServer for Backend {
         let Some(doc) = self.doc(&uri) else {
             return Ok(None);
         };
-        let diags = {
-            let doc = doc.clone();
-            let uri = uri.clone();
-            let file = uri.to_file_path().map(|p| p.into_owned());
-            blocking(move || {
-                let (settings, _) = convert::settings_for(file.as_deref());
-                convert::lint_document(&doc, &uri_path(&uri), settings)
-            })
-            .await?
-        };
+        let diags = self.lints(&uri, &doc).await?;
         let docs_base = lock(&self.docs_base).clone();
         let result = blocking(move || {
             let off = doc.offset(pos.position);
@@ -423,10 +447,8 @@ impl LanguageServer for Backend {
             return Ok(None);
         };
         let docs_base = lock(&self.docs_base).clone();
+        let diags = self.lints(&uri, &doc).await?;
         let actions = blocking(move || {
-            let file = uri.to_file_path().map(|p| p.into_owned());
-            let (settings, _) = convert::settings_for(file.as_deref());
-            let diags = convert::lint_document(&doc, &uri_path(&uri), settings);
             let want = doc.span(params.range);
             diags
                 .iter()

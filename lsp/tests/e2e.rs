@@ -660,3 +660,235 @@ async fn binary_over_stdio() {
         .expect("status");
     assert!(status.success());
 }
+
+/// Shapes the definition builds itself: a Pass `Result`, a Map's array result placed by `ResultPath`, and a join of
+/// two paths into `Use` of which one (`Other`) lacks `order`. Non-ASCII text sits before the paths on their lines.
+const SHAPES: &str = r#"{
+  "Comment": "é😀 shapes",
+  "StartAt": "Route",
+  "States": {
+    "Route": {"Type": "Choice", "Choices": [{"Variable": "$.express", "BooleanEquals": true, "Next": "Build"}], "Default": "Other"},
+    "Build": {"Type": "Pass", "Result": {"order": {"id": "o-1", "items": [{"sku": "a", "qty": 1}], "ship-to": "x"}}, "Next": "Each"},
+    "Each": {"Type": "Map", "ItemsPath": "$.order.items", "ItemProcessor": {"StartAt": "Line", "States": {"Line": {"Type": "Pass", "Parameters": {"sku.$": "$.sku"}, "End": true}}}, "ResultPath": "$.order.lines", "Next": "Use"},
+    "Other": {"Type": "Pass", "Result": {"misc": 1}, "Next": "Use"},
+    "Use": {"Type": "Pass", "Comment": "é😀", "Parameters": {"lines.$": "$.order.lines", "id.$": "$.order.id"}, "End": true}
+  }
+}"#;
+
+const SHAPES_YAML: &str = "StartAt: Build\nStates:\n  Build:\n    Type: Pass\n    Result:\n      order:\n        id: o-1\n        total: 12.5\n    Next: Use\n  Use:\n    Type: Pass\n    Comment: é😀\n    Parameters:\n      id.$: $.order.id\n      total.$: $.order.total\n    End: true\n";
+
+const SHAPES_JSONATA: &str = r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+  "A": {"Type": "Pass", "Output": {"user": {"name": "{% 'x' %}", "age": 3}}, "Next": "B"},
+  "B": {"Type": "Pass", "Comment": "😀", "Output": "{% $states.input.user.name %}", "End": true}}}"#;
+
+/// The hover at a position: its markdown text and the whole response.
+async fn hover_at(c: &mut Client, uri: &str, pos: Value) -> (String, Value) {
+    let r = c.request("textDocument/hover", tdp(uri, pos)).await;
+    let text = r["contents"]["value"].as_str().unwrap_or("").to_string();
+    (text, r)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hover_shows_inferred_shapes() {
+    let mut c = server().await;
+    c.open(JSON_URI, "json", 1, SHAPES).await;
+    c.diagnostics(JSON_URI, 1).await;
+    // An array (a Map's result placed by ResultPath), absent on the path from `Other`.
+    let at = SHAPES.rfind("$.order.lines").unwrap();
+    let (h, r) = hover_at(&mut c, JSON_URI, position(SHAPES, at + "$.order.li".len())).await;
+    assert!(
+        h.contains("**`$.order.lines`**: array of {sku: string}"),
+        "{h}"
+    );
+    assert!(
+        h.contains("in the effective input of Pass state `Use`"),
+        "{h}"
+    );
+    assert!(h.contains("Cannot match when coming from `Other`"), "{h}");
+    // The range is the path, in UTF-16 columns (non-ASCII text precedes it on the line).
+    assert_eq!(r["range"]["start"], position(SHAPES, at));
+    assert_eq!(
+        r["range"]["end"],
+        position(SHAPES, at + "$.order.lines".len())
+    );
+    // A nested field, cut at the segment under the cursor: `order` in `$.order.id`.
+    let at = SHAPES.find("$.order.id").unwrap();
+    let (h, _) = hover_at(&mut c, JSON_URI, position(SHAPES, at + 3)).await;
+    assert!(
+        h.contains("**`$.order`**: {id: string, items: [{qty: integer, sku: string}], lines: array of {sku: string}, ship-to: string}"),
+        "{h}"
+    );
+    let (h, _) = hover_at(&mut c, JSON_URI, position(SHAPES, at + 9)).await;
+    assert!(h.contains("**`$.order.id`**: string"), "{h}");
+    // Inside a Map's item processor: the iteration input is an item of `$.order.items`.
+    let (h, _) = hover_at(&mut c, JSON_URI, pos_of(SHAPES, "\"$.sku\"", 4)).await;
+    assert!(h.contains("**`$.sku`**: string"), "{h}");
+    // The execution input is unknown: no shape is claimed for `$.express`.
+    let (h, _) = hover_at(&mut c, JSON_URI, pos_of(SHAPES, "$.express", 4)).await;
+    assert!(!h.contains("$.express`**:"), "{h}");
+    assert!(!h.contains("unknown"), "{h}");
+
+    // YAML (plain scalars), and a field documentation hover still works.
+    c.open(YAML_URI, "yaml", 1, SHAPES_YAML).await;
+    let at = SHAPES_YAML.find("$.order.total").unwrap();
+    let (h, r) = hover_at(&mut c, YAML_URI, position(SHAPES_YAML, at + 10)).await;
+    assert!(h.contains("**`$.order.total`**: number"), "{h}");
+    assert_eq!(r["range"]["start"], position(SHAPES_YAML, at));
+    let (h, _) = hover_at(&mut c, YAML_URI, pos_of(SHAPES_YAML, "Parameters", 2)).await;
+    assert!(h.contains("**`Parameters`**"), "{h}");
+
+    // JSONata: `$states.input` navigation.
+    c.open("file:///e2e/j.asl.json", "json", 1, SHAPES_JSONATA)
+        .await;
+    let (h, _) = hover_at(
+        &mut c,
+        "file:///e2e/j.asl.json",
+        pos_of(SHAPES_JSONATA, "user.name %}", 1),
+    )
+    .await;
+    assert!(
+        h.contains("**`$states.input.user`**: {age: integer, name: string}"),
+        "{h}"
+    );
+    let (h, _) = hover_at(
+        &mut c,
+        "file:///e2e/j.asl.json",
+        pos_of(SHAPES_JSONATA, "$states.input.user", 3),
+    )
+    .await;
+    assert!(
+        h.contains("**`$states.input`**: {user: {age: integer, name: string}}")
+            && h.contains("in the input of Pass state `B`"),
+        "{h}"
+    );
+}
+
+/// Opens (version 1) or changes a JSON document to `text_with_cursor` without its `|`, and completes at the `|`:
+/// the text, the cursor's position and the response.
+async fn complete_in(
+    c: &mut Client,
+    uri: &str,
+    version: i32,
+    text_with_cursor: &str,
+) -> (String, Value, Value) {
+    let (text, pos) = cursor(text_with_cursor);
+    if version == 1 {
+        c.open(uri, "json", 1, &text).await;
+    } else {
+        c.change(uri, version, &text).await;
+    }
+    let r = c
+        .request("textDocument/completion", tdp(uri, pos.clone()))
+        .await;
+    (text, pos, r)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn completion_offers_inferred_fields_after_dollar_dot() {
+    let mut c = server().await;
+    let item = |r: &Value, label: &str| -> Value {
+        r.as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["label"] == label)
+            .cloned()
+            .unwrap_or_else(|| panic!("{label} missing from {r}"))
+    };
+    // After `$.`: the fields of Use's effective input, each with its shape; nothing else.
+    let (_, pos, r) = complete_in(
+        &mut c,
+        JSON_URI,
+        1,
+        &SHAPES.replace("\"id.$\": \"$.order.id\"", "\"id.$\": \"$.|\""),
+    )
+    .await;
+    assert_eq!(labels(&r), ["misc", "order"], "{r}");
+    let order = item(&r, "order");
+    assert_eq!(order["kind"], 5, "FIELD");
+    assert!(
+        order["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("{id: string, items: "),
+        "{order}"
+    );
+    assert_eq!(order["textEdit"]["newText"], "order");
+    assert_eq!(order["textEdit"]["range"]["start"], pos);
+    assert_eq!(order["textEdit"]["range"]["end"], pos);
+
+    // After `$.order.`: a name that needs brackets is inserted as `['name']`, replacing the dot.
+    let (text, pos, r) = complete_in(
+        &mut c,
+        JSON_URI,
+        2,
+        &SHAPES.replace("\"id.$\": \"$.order.id\"", "\"id.$\": \"$.order.|\""),
+    )
+    .await;
+    assert_eq!(labels(&r), ["id", "items", "lines", "ship-to"], "{r}");
+    assert_eq!(item(&r, "id")["detail"], "string");
+    assert_eq!(item(&r, "lines")["detail"], "array of {sku: string}");
+    let ship = item(&r, "ship-to");
+    assert_eq!(ship["textEdit"]["newText"], "['ship-to']");
+    let dot = text.find("$.order.\"").unwrap() + "$.order".len();
+    assert_eq!(ship["textEdit"]["range"]["start"], position(&text, dot));
+    assert_eq!(ship["textEdit"]["range"]["end"], pos);
+    // The position is in UTF-16: the line has a character outside the BMP before the cursor.
+    let line_start = text[..dot].rfind('\n').unwrap() + 1;
+    assert!(text[line_start..dot].contains('😀'));
+    assert_ne!(
+        pos["character"].as_u64().unwrap() as usize,
+        text[line_start..text.find("$.order.\"").unwrap() + 8].len(),
+        "columns are UTF-16 units, not bytes"
+    );
+
+    // Half-typed name: the same items, the edit replaces what was typed.
+    let (text, _, r) = complete_in(
+        &mut c,
+        JSON_URI,
+        3,
+        &SHAPES.replace("\"id.$\": \"$.order.id\"", "\"id.$\": \"$.order.li|\""),
+    )
+    .await;
+    let lines = item(&r, "lines");
+    let at = text.rfind("$.order.li").unwrap() + "$.order.".len();
+    assert_eq!(lines["textEdit"]["range"]["start"], position(&text, at));
+
+    // YAML: after `$.order.` in a plain scalar.
+    let yaml = SHAPES_YAML.replace("total.$: $.order.total", "total.$: $.order.");
+    c.open(YAML_URI, "yaml", 1, &yaml).await;
+    let at = yaml.find("$.order.\n").unwrap() + "$.order.".len();
+    let r = c
+        .request(
+            "textDocument/completion",
+            tdp(YAML_URI, position(&yaml, at)),
+        )
+        .await;
+    assert_eq!(labels(&r), ["id", "total"], "{r}");
+    assert_eq!(item(&r, "total")["detail"], "number");
+
+    // JSONata: after `$states.input.user.`.
+    let (_, _, r) = complete_in(
+        &mut c,
+        "file:///e2e/j.asl.json",
+        1,
+        &SHAPES_JSONATA.replace("$states.input.user.name", "$states.input.user.|"),
+    )
+    .await;
+    assert_eq!(labels(&r), ["age", "name"], "{r}");
+
+    // Unknown data (the execution input): no invented fields; the usual expression items remain.
+    let (_, _, r) = complete_in(
+        &mut c,
+        JSON_URI,
+        4,
+        &SHAPES.replace("\"Variable\": \"$.express\"", "\"Variable\": \"$.|\""),
+    )
+    .await;
+    assert!(
+        r.as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["kind"] != 5 || i["label"].as_str().unwrap().starts_with("$$")),
+        "{r}"
+    );
+}

@@ -12,6 +12,7 @@
 //! always terminates quickly.
 
 pub mod known;
+pub mod query;
 pub mod shape;
 
 pub use shape::{Kind, Lookup, Obj, Presence, Prop, Shape};
