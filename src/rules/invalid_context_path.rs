@@ -3,8 +3,9 @@ use crate::expr::intrinsic;
 use crate::expr::jsonpath::{Segment, Selector};
 use crate::expr::{Path, Root, TemplateExpr};
 use crate::model::StateType;
-use crate::rules::path_sites::{describe, ExprSite, PathRole};
+use crate::rules::path_sites::describe;
 use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
+use crate::semantic::{ExprSite, PathRole};
 use crate::syntax::Span;
 
 declare_rule! {

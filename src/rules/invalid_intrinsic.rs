@@ -1,6 +1,6 @@
 use crate::diagnostics::{Applicability, Diagnostic, Edit, Fix};
 use crate::expr::intrinsic::{self, looks_like_call, IssueKind, SIGNATURES};
-use crate::rules::path_sites::{self, describe};
+use crate::rules::path_sites::describe;
 use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
 use crate::syntax::Span;
 
@@ -161,7 +161,7 @@ fn default_help(kind: IssueKind) -> &'static str {
 /// meaning may differ).
 fn unknown_function_fix(
     source: &str,
-    site: &path_sites::ExprSite<'_, '_>,
+    site: &crate::semantic::ExprSite<'_, '_>,
     name_span: Span,
 ) -> Option<Fix> {
     let name = site.text.get(name_span.range())?;

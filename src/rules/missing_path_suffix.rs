@@ -3,6 +3,7 @@ use crate::model::spec::{ObjectKind, ValueKind};
 use crate::model::QueryLanguage;
 use crate::rules::path_sites::{self, looks_like_intrinsic, looks_like_path};
 use crate::rules::{Context, Rule, RuleMeta};
+use crate::semantic::path_sites::is_unknown;
 use crate::syntax::pointer_push;
 
 declare_rule! {
@@ -71,7 +72,7 @@ impl Rule for MissingPathSuffix {
                 let Some(text) = m.value.as_str() else {
                     continue;
                 };
-                if path_sites::is_unknown(text) {
+                if is_unknown(text) {
                     continue;
                 }
                 let with_path = format!("{name}Path");

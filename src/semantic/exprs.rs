@@ -17,11 +17,11 @@
 //! inside the string to file offsets ([`ExprSite::span`], [`crate::expr::span_map`]). Rules read this index and
 //! never parse an expression themselves.
 
+use super::jsonata_sites::{self, ExprKey, ExprString};
+use super::path_sites::{self, ExprSite, PathRole, TemplateField};
 use crate::expr::jsonata::{self, Enclosed};
 use crate::expr::{classify, TemplateExpr};
 use crate::model::{Definition, Site};
-use crate::rules::jsonata_sites::{self, ExprKey, ExprString};
-use crate::rules::path_sites::{self, ExprSite, PathRole, TemplateField};
 use crate::syntax::Span;
 use std::collections::HashMap;
 
