@@ -1,7 +1,7 @@
 use crate::diagnostics::{Applicability, Diagnostic, Edit, Fix};
 use crate::expr::intrinsic::{self, looks_like_call, IssueKind, SIGNATURES};
 use crate::rules::path_sites::describe;
-use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
+use crate::rules::{did_you_mean, suggestion_fix, Context, Rule, RuleMeta};
 use crate::syntax::Span;
 
 declare_rule! {
@@ -180,18 +180,12 @@ fn unknown_function_fix(
     if !site.is_mappable(source) || span.len() != name.len() {
         return None;
     }
-    Some(Fix {
-        title: format!("Replace `{name}` with `{suggestion}`"),
-        applicability: if name.eq_ignore_ascii_case(suggestion) {
-            Applicability::Safe
-        } else {
-            Applicability::Unsafe
-        },
-        edits: vec![Edit {
-            span,
-            replacement: suggestion.to_string(),
-        }],
-    })
+    Some(suggestion_fix(
+        name,
+        suggestion,
+        span,
+        suggestion.to_string(),
+    ))
 }
 
 #[cfg(test)]

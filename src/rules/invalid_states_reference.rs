@@ -1,9 +1,9 @@
-use crate::diagnostics::{Applicability, Diagnostic, Edit, Fix};
+use crate::diagnostics::Diagnostic;
 use crate::expr::jsonata::{self, STATES_MEMBERS};
 use crate::expr::span_map::SpanMap;
 use crate::model::spec::ObjectKind;
 use crate::rules::invalid_jsonata::map_content;
-use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
+use crate::rules::{did_you_mean, suggestion_fix, Context, Rule, RuleMeta};
 use crate::syntax::Span;
 
 declare_rule! {
@@ -142,18 +142,9 @@ impl Rule for InvalidStatesReference {
                             );
                         match did_you_mean(other, STATES_MEMBERS.iter().copied()) {
                             // A fix only when the member maps exactly into the file.
-                            Some(s) if map.is_some() => d.help(format!("did you mean `$states.{s}`?")).fix(Fix {
-                                title: format!("Replace `{other}` with `{s}`"),
-                                applicability: if s.eq_ignore_ascii_case(other) {
-                                    Applicability::Safe
-                                } else {
-                                    Applicability::Unsafe
-                                },
-                                edits: vec![Edit {
-                                    span: at(mspan),
-                                    replacement: s.to_string(),
-                                }],
-                            }),
+                            Some(s) if map.is_some() => d
+                                .help(format!("did you mean `$states.{s}`?"))
+                                .fix(suggestion_fix(other, s, at(mspan), s.to_string())),
                             Some(s) => d.help(format!("did you mean `$states.{s}`?")),
                             None => d.help(
                                 "use `$states.input`, `$states.result`, `$states.errorOutput` or \

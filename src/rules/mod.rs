@@ -372,6 +372,26 @@ pub fn did_you_mean<'c>(
     best.map(|(_, c)| c)
 }
 
+/// A fix replacing the misspelt `name` at `span` by its did-you-mean `suggestion`, written as `replacement`: safe
+/// when only the case differs (the intent is certain), unsafe otherwise (the closest name is a guess to confirm).
+pub fn suggestion_fix(
+    name: &str,
+    suggestion: &str,
+    span: Span,
+    replacement: String,
+) -> crate::diagnostics::Fix {
+    use crate::diagnostics::{Applicability, Edit, Fix};
+    Fix {
+        title: format!("Replace `{name}` with `{suggestion}`"),
+        applicability: if name.eq_ignore_ascii_case(suggestion) {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        },
+        edits: vec![Edit { span, replacement }],
+    }
+}
+
 /// Levenshtein distance over Unicode scalar values.
 pub fn levenshtein(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();

@@ -5,7 +5,7 @@
 //! the expression index ([`super::Exprs::jsonata`]) for the JSONata and variable rules.
 
 use crate::model::spec::{ObjectKind, ValueKind};
-use crate::model::{Definition, QueryLanguage, Site};
+use crate::model::{Definition, Describe, QueryLanguage, Site, StateType};
 use crate::syntax::{pointer_push, Node, Span, Value, MAX_DEPTH};
 use std::collections::HashSet;
 
@@ -25,6 +25,8 @@ pub struct ExprString<'m> {
     pub owner_describe: String,
     /// The name of the state the string belongs to.
     pub state: Option<&'m str>,
+    /// The type of that state, when known.
+    pub state_type: Option<StateType>,
 }
 
 /// An object key inside an expression-bearing field of a JSONata state (`Arguments`, `Output`, `Assign`, ...).
@@ -77,6 +79,10 @@ fn walk_sites<'m>(sites: &[Site<'m>]) -> (Vec<ExprString<'m>>, Vec<ExprKey<'m>>)
         if site.query_language != QueryLanguage::Jsonata || site.kind == ObjectKind::TopLevel {
             continue;
         }
+        let state_type = match &site.describe {
+            Describe::State(st) | Describe::Part { state: st, .. } => st.state_type(),
+            Describe::TopLevel | Describe::Text(_) => None,
+        };
         let members: &'m [crate::syntax::Member] = site.node.as_object().unwrap_or(&[]);
         for m in members {
             let Some(fs) = site.spec().field(&m.key.text) else {
@@ -106,6 +112,7 @@ fn walk_sites<'m>(sites: &[Site<'m>]) -> (Vec<ExprString<'m>>, Vec<ExprKey<'m>>)
                             owner: site.kind,
                             owner_describe: site.describe.to_string(),
                             state: site.state,
+                            state_type,
                         });
                     }
                     Value::Array(items) => {
