@@ -6,9 +6,10 @@ use crate::expr::{Path, Root, TemplateExpr};
 use crate::model::context::{self, Availability, Resolution};
 use crate::model::spec::ObjectKind;
 use crate::model::StateType;
+use crate::rules::fixes::suggestion_fix;
 use crate::rules::invalid_jsonata::map_content;
 use crate::rules::path_sites::describe;
-use crate::rules::{did_you_mean, suggestion_fix, Context, Rule, RuleMeta};
+use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
 use crate::semantic::{ExprSite, JsonataExpr, PathRole};
 use crate::syntax::Span;
 

@@ -1,7 +1,8 @@
 use crate::diagnostics::{Applicability, Diagnostic, Edit, Fix};
 use crate::expr::intrinsic::{self, looks_like_call, IssueKind, SIGNATURES};
+use crate::rules::fixes::suggestion_fix;
 use crate::rules::path_sites::describe;
-use crate::rules::{did_you_mean, suggestion_fix, Context, Rule, RuleMeta};
+use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
 use crate::syntax::Span;
 
 declare_rule! {

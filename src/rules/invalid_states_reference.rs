@@ -2,8 +2,9 @@ use crate::diagnostics::Diagnostic;
 use crate::expr::jsonata::{self, STATES_MEMBERS};
 use crate::expr::span_map::SpanMap;
 use crate::model::spec::ObjectKind;
+use crate::rules::fixes::suggestion_fix;
 use crate::rules::invalid_jsonata::map_content;
-use crate::rules::{did_you_mean, suggestion_fix, Context, Rule, RuleMeta};
+use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
 use crate::syntax::Span;
 
 declare_rule! {

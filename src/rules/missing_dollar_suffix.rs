@@ -85,7 +85,7 @@ impl Rule for MissingDollarSuffix {
                         .fix(Fix {
                             title: format!("Rename `{key}` to `{dollar}`"),
                             applicability: Applicability::Safe,
-                            edits: vec![path_sites::rename_key(ctx.text, &m.key, &dollar)],
+                            edits: vec![path_sites::rename_key(ctx.text, ctx.kind, &m.key, &dollar)],
                         })
                         .pointer(crate::syntax::pointer_push(p, key)),
                     );

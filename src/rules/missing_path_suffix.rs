@@ -115,7 +115,9 @@ impl Rule for MissingPathSuffix {
                         } else {
                             Applicability::Safe
                         },
-                        edits: vec![path_sites::rename_key(ctx.text, &m.key, &with_path)],
+                        edits: vec![path_sites::rename_key(
+                            ctx.text, ctx.kind, &m.key, &with_path,
+                        )],
                     });
                 }
                 out.push(d);

@@ -239,6 +239,7 @@ pub mod duplicate_key;
 pub mod duplicate_state_name;
 pub mod error_handling;
 pub mod exclusive_fields;
+pub mod fixes;
 pub mod heartbeat_not_below_timeout;
 pub mod integrations;
 pub mod invalid_field_type;
@@ -370,26 +371,6 @@ pub fn did_you_mean<'c>(
         }
     }
     best.map(|(_, c)| c)
-}
-
-/// A fix replacing the misspelt `name` at `span` by its did-you-mean `suggestion`, written as `replacement`: safe
-/// when only the case differs (the intent is certain), unsafe otherwise (the closest name is a guess to confirm).
-pub fn suggestion_fix(
-    name: &str,
-    suggestion: &str,
-    span: Span,
-    replacement: String,
-) -> crate::diagnostics::Fix {
-    use crate::diagnostics::{Applicability, Edit, Fix};
-    Fix {
-        title: format!("Replace `{name}` with `{suggestion}`"),
-        applicability: if name.eq_ignore_ascii_case(suggestion) {
-            Applicability::Safe
-        } else {
-            Applicability::Unsafe
-        },
-        edits: vec![Edit { span, replacement }],
-    }
 }
 
 /// Levenshtein distance over Unicode scalar values.

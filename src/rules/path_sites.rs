@@ -9,7 +9,7 @@ pub use crate::semantic::path_sites::{
     expr_sites, expr_sites_of, is_unknown, jsonpath_states, template_fields, walk_members,
     walk_objects, ExprSite, PathRole, TemplateField,
 };
-use crate::syntax::Key;
+use crate::syntax::{Key, SourceKind};
 
 /// True when a literal string value looks like it was meant as a path: `$`, `$.x`, `$[...]`, `$$`, `$$.x`.
 /// Variable-like strings (`$name`) are left alone: too many literals start with `$`.
@@ -27,17 +27,9 @@ pub fn looks_like_intrinsic(s: &str) -> bool {
     s.starts_with("States.") && crate::expr::intrinsic::looks_like_call(s)
 }
 
-/// A fix-ready edit renaming a key token to `to`, keeping its quotes.
-pub fn rename_key(source: &str, key: &Key, to: &str) -> crate::diagnostics::Edit {
-    let token = source.get(key.span.range()).unwrap_or("");
-    let replacement = match token.chars().next() {
-        Some(q @ ('"' | '\'')) => format!("{q}{to}{q}"),
-        _ => to.to_string(),
-    };
-    crate::diagnostics::Edit {
-        span: key.span,
-        replacement,
-    }
+/// A fix-ready edit renaming a key token to `to`, keeping its quoting style.
+pub fn rename_key(source: &str, kind: SourceKind, key: &Key, to: &str) -> crate::diagnostics::Edit {
+    crate::rules::fixes::replace_token(source, kind, key.span, to)
 }
 
 /// Ordinal-free description of where a slot is, for messages: "`InputPath` of Task state `A`".
