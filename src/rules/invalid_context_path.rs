@@ -24,7 +24,8 @@ declare_rule! {
     /// deeper only into `Execution.Input` and `Map.Item.Value`. `$$.Task.Token` exists only in a Task state, and
     /// `$$.Map.Item` only in a Map state's `ItemSelector` (or legacy `Parameters`). A misspelt known field
     /// (`$$.Execution.Nmae`, `$$.Executon.Id`, `$states.context.Execution.Nmae`) is an error; an unknown
-    /// top-level name with no close match (`$$.mapItems`) is only a warning, as other validators accept it. The
+    /// top-level name with no close match (`$$.mapItems`) is only a warning: other validators accept it, and
+    /// valid definitions of the shared corpus (statelint's fixtures) use such paths. The
     /// same checks apply to `$states.context` in JSONata expressions (`$states.context.Task.Token` in a Task's
     /// `Arguments`, `$states.context.Map.Item.Value` in a Map's `ItemSelector`), pointing inside the `{% %}`
     /// string.

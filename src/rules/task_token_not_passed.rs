@@ -17,7 +17,9 @@ declare_rule! {
     /// Passing `$$.Task` or the whole context object (`$$`, `$states.context`) counts, and so does any value that
     /// cannot be known at lint time (a `${...}` placeholder, a YAML tag).
     ///
-    /// Step Functions accepts such a definition, so this is a warning: the mistake shows only at run time.
+    /// Step Functions accepts such a definition, so this is a warning (not the error a stricter reading would
+    /// give): the mistake shows only at run time, and valid definitions of the shared corpus (LocalStack's
+    /// `sqs_wait_for_task_token_no_token_parameter` template) deploy without the token.
     ///
     /// ## Why is this bad?
     /// A Wait for Callback task pauses until someone calls `SendTaskSuccess` or `SendTaskFailure` with its token.
