@@ -349,12 +349,14 @@ pub fn find_rule(name_or_code: &str) -> Option<&'static dyn Rule> {
     })
 }
 
-/// Did-you-mean: the candidate closest to `word` by edit distance, when close enough to be a plausible typo.
+/// Did-you-mean: the candidate closest to `word` by edit distance, when close enough to be a plausible typo and
+/// closer than every other candidate (two equally close names are no certain suggestion, and no certain fix).
 pub fn did_you_mean<'c>(
     word: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<&'c str> {
     let mut best: Option<(usize, &str)> = None;
+    let mut tied = false;
     let lw = word.to_ascii_lowercase();
     for c in candidates {
         if c == word {
@@ -366,9 +368,20 @@ pub fn did_you_mean<'c>(
             levenshtein(&lw, &c.to_ascii_lowercase())
         };
         let limit = (word.chars().count().max(c.chars().count()) / 3).max(1);
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
+        if d > limit {
+            continue;
         }
+        match best {
+            Some((bd, bc)) if d == bd && c != bc => tied = true,
+            Some((bd, _)) if d >= bd => {}
+            _ => {
+                best = Some((d, c));
+                tied = false;
+            }
+        }
+    }
+    if tied {
+        return None;
     }
     best.map(|(_, c)| c)
 }
@@ -420,6 +433,13 @@ mod tests {
             Some("ResultPath")
         );
         assert_eq!(did_you_mean("Banana", ["Next", "End"]), None);
+        // Two equally close names: no suggestion.
+        assert_eq!(did_you_mean("Stap", ["Stop", "Step"]), None);
+        assert_eq!(did_you_mean("Stap", ["Stop", "Stop"]), Some("Stop"));
+        assert_eq!(
+            did_you_mean("Stap", ["Stoop", "Stop", "Step2"]),
+            Some("Stop")
+        );
     }
 
     #[test]

@@ -177,6 +177,15 @@ mod tests {
     }
 
     #[test]
+    fn two_equally_close_states_give_no_fix() {
+        let text = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Stap"},"Stop":{"Type":"Succeed"},"Step":{"Type":"Succeed"}}}"#;
+        let d = findings(text, SourceKind::Json);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(d[0].fix.is_none(), "{d:#?}");
+        assert!(!d[0].help.as_deref().unwrap_or("").contains("did you mean"));
+    }
+
+    #[test]
     fn yaml_plain_scalars_stay_plain() {
         let text = "StartAt: Strt\nStates:\n  Start:\n    Type: Succeed\n";
         let d = findings(text, SourceKind::Yaml);
