@@ -365,7 +365,7 @@ pub fn did_you_mean<'c>(
         let d = if c.to_ascii_lowercase() == lw {
             0
         } else {
-            levenshtein(&lw, &c.to_ascii_lowercase())
+            typo_distance(&lw, &c.to_ascii_lowercase())
         };
         let limit = (word.chars().count().max(c.chars().count()) / 3).max(1);
         if d > limit {
@@ -384,6 +384,31 @@ pub fn did_you_mean<'c>(
         return None;
     }
     best.map(|(_, c)| c)
+}
+
+/// Edit distance for typos: Levenshtein plus the swap of two adjacent characters as one edit (optimal string
+/// alignment), over Unicode scalar values, so that `statsu` is one edit from `status` and two from `states`.
+pub fn typo_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    // Three rows: i-2, i-1, i.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 0..a.len() {
+        cur[0] = i + 1;
+        for j in 0..b.len() {
+            let cost = usize::from(a[i] != b[j]);
+            let mut d = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
+                d = d.min(before[j - 1] + 1);
+            }
+            cur[j + 1] = d;
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
 }
 
 /// Levenshtein distance over Unicode scalar values.
@@ -440,6 +465,16 @@ mod tests {
             did_you_mean("Stap", ["Stoop", "Stop", "Step2"]),
             Some("Stop")
         );
+    }
+
+    #[test]
+    fn typo_distance_counts_a_swap_once() {
+        assert_eq!(typo_distance("statsu", "status"), 1);
+        assert_eq!(typo_distance("statsu", "states"), 2);
+        assert_eq!(typo_distance("nmae", "name"), 1);
+        assert_eq!(typo_distance("", "abc"), 3);
+        assert_eq!(typo_distance("kitten", "sitting"), 3);
+        assert_eq!(did_you_mean("statsu", ["states", "status"]), Some("status"));
     }
 
     #[test]
