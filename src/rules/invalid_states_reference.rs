@@ -14,6 +14,9 @@ declare_rule! {
     /// state (there is no result before the work is done, and none in a Pass, Wait, Choice, Succeed or Fail
     /// state, nor in a catcher); `$states.errorOutput` outside the `Output` and `Assign` of a catcher.
     ///
+    /// The fields read below `$states.context` (`$states.context.Execution.Id`, `$states.context.Task.Token`) are
+    /// checked by `invalid-context-path`.
+    ///
     /// ## Why is this bad?
     /// `$states` is the reserved variable Step Functions binds in JSONata states:
     /// `{ input, result, errorOutput, context }`. `result` exists only once a Task, Map or Parallel state has
