@@ -729,6 +729,9 @@ pub struct StatesRef {
     pub root_span: Span,
     /// Span of the member name (`None` for `$states` alone).
     pub member_span: Option<Span>,
+    /// The dotted names read after the member, each with its span, up to the first step that is not `.name`:
+    /// `Execution`, `Id` for `$states.context.Execution.Id`. Backquoted names are unquoted.
+    pub steps: Vec<(String, Span)>,
 }
 
 /// A call of a named function: `$name(`.
@@ -821,10 +824,24 @@ pub fn states_refs(src: &str, tokens: &[Token]) -> Vec<StatesRef> {
         let member = dot
             .and_then(|_| tokens.get(k + 2))
             .filter(|m| matches!(m.kind, TokenKind::Name | TokenKind::QuotedName));
+        let mut steps = Vec::new();
+        if member.is_some() {
+            let mut i = k + 3;
+            while let (Some(dot), Some(name)) = (tokens.get(i), tokens.get(i + 1)) {
+                if dot.text(src) != "."
+                    || !matches!(name.kind, TokenKind::Name | TokenKind::QuotedName)
+                {
+                    break;
+                }
+                steps.push((name.text(src).trim_matches('`').to_string(), name.span));
+                i += 2;
+            }
+        }
         out.push(StatesRef {
             member: member.map(|m| m.text(src).trim_matches('`').to_string()),
             root_span: t.span,
             member_span: member.map(|m| m.span),
+            steps,
         });
     }
     out

@@ -167,6 +167,15 @@ fn states_refs_have_member_spans() {
         ]
     );
     assert_eq!(at(src, refs[2].member_span.expect("span")), "foo");
+    assert_eq!(refs[0].steps.len(), 1);
+    assert_eq!(at(src, refs[0].steps[0].1), "x");
+    let src = "$states.context.Execution.`Id`.$length() & $states.context.Map.Item[0].Value";
+    let toks = tokenize(src).expect("tokenizes");
+    let steps: Vec<Vec<String>> = states_refs(src, &toks)
+        .iter()
+        .map(|r| r.steps.iter().map(|(n, _)| n.clone()).collect())
+        .collect();
+    assert_eq!(steps, vec![vec!["Execution", "Id"], vec!["Map", "Item"]]);
 }
 
 #[test]

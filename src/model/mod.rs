@@ -9,6 +9,7 @@
 //! [`check`] has the value checks the schema rules share.
 
 pub mod check;
+pub mod context;
 pub mod spec;
 
 use crate::syntax::{pointer_push, Key, Node, Value, MAX_DEPTH};

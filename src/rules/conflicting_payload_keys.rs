@@ -1,6 +1,6 @@
 use crate::diagnostics::Diagnostic;
-use crate::rules::path_sites;
 use crate::rules::{Context, Rule, RuleMeta};
+use crate::semantic::path_sites::walk_objects;
 use crate::syntax::pointer_push;
 
 declare_rule! {
@@ -42,7 +42,7 @@ impl Rule for ConflictingPayloadKeys {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(exprs) = ctx.exprs() else { return };
         for t in &exprs.templates {
-            path_sites::walk_objects(t.field.node, &t.field.pointer, |members, p| {
+            walk_objects(t.field.node, &t.field.pointer, |members, p| {
                 for (i, m) in members.iter().enumerate() {
                     let Some(base) = m.key.text.strip_suffix(".$") else {
                         continue;

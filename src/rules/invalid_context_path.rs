@@ -1,24 +1,34 @@
-use crate::diagnostics::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::expr::intrinsic;
-use crate::expr::jsonpath::{Segment, Selector};
+use crate::expr::jsonpath::Selector;
+use crate::expr::span_map::SpanMap;
 use crate::expr::{Path, Root, TemplateExpr};
+use crate::model::context::{self, Availability, Resolution};
+use crate::model::spec::ObjectKind;
 use crate::model::StateType;
-use crate::rules::path_sites::{describe, ExprSite, PathRole};
+use crate::rules::fixes::suggestion_fix;
+use crate::rules::invalid_jsonata::map_content;
+use crate::rules::path_sites::describe;
 use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
+use crate::semantic::{ExprSite, JsonataExpr, PathRole};
 use crate::syntax::Span;
 
 declare_rule! {
     /// ## What it does
-    /// Reports a context-object path (`$$...`) that names a field the context object does not have, or one that
-    /// does not exist where it is used.
+    /// Reports a context-object path (`$$...` in JSONPath, `$states.context...` in JSONata) that names a field
+    /// the context object does not have, or one that does not exist where it is used.
     ///
     /// The context object has `Execution` (`Id`, `Input`, `Name`, `RoleArn`, `StartTime`, `RedriveCount`,
     /// `RedriveTime`), `StateMachine` (`Id`, `Name`), `State` (`EnteredTime`, `Name`, `RetryCount`), `Task`
     /// (`Token`) and `Map.Item` (`Index`, `Value`, and `Key` when a Map iterates over an object). Paths may go
     /// deeper only into `Execution.Input` and `Map.Item.Value`. `$$.Task.Token` exists only in a Task state, and
     /// `$$.Map.Item` only in a Map state's `ItemSelector` (or legacy `Parameters`). A misspelt known field
-    /// (`$$.Execution.Nmae`, `$$.Executon.Id`) is an error; an unknown top-level name with no close match
-    /// (`$$.mapItems`) is a warning, as other validators accept it.
+    /// (`$$.Execution.Nmae`, `$$.Executon.Id`, `$states.context.Execution.Nmae`) is an error; an unknown
+    /// top-level name with no close match (`$$.mapItems`) is only a warning: other validators accept it, and
+    /// valid definitions of the shared corpus (statelint's fixtures) use such paths. The
+    /// same checks apply to `$states.context` in JSONata expressions (`$states.context.Task.Token` in a Task's
+    /// `Arguments`, `$states.context.Map.Item.Value` in a Map's `ItemSelector`), pointing inside the `{% %}`
+    /// string.
     ///
     /// ## Why is this bad?
     /// The path selects nothing, and the state fails at run time with `States.Runtime` (a path that matches
@@ -32,6 +42,8 @@ declare_rule! {
     /// ```json
     /// "Parameters": { "id.$": "$$.Execution.Id", "item.$": "$.item" }
     /// ```
+    /// In JSONata, `"Output": "{% $states.context.Execution.StartedAt %}"` names no field: use
+    /// `$states.context.Execution.StartTime`.
     ///
     /// ## References
     /// - <https://docs.aws.amazon.com/step-functions/latest/dg/input-output-contextobject.html>
@@ -43,27 +55,6 @@ declare_rule! {
         aws_code: None,
     }
 }
-
-/// The context object's fields: `(object, fields)`.
-const FIELDS: &[(&str, &[&str])] = &[
-    (
-        "Execution",
-        &[
-            "Id",
-            "Input",
-            "Name",
-            "RoleArn",
-            "StartTime",
-            "RedriveCount",
-            "RedriveTime",
-        ],
-    ),
-    ("StateMachine", &["Id", "Name"]),
-    ("State", &["EnteredTime", "Name", "RetryCount"]),
-    ("Task", &["Token"]),
-    ("Map", &["Item"]),
-];
-const ITEM_FIELDS: &[&str] = &["Index", "Value", "Key"];
 
 impl Rule for InvalidContextPath {
     fn meta(&self) -> &'static RuleMeta {
@@ -94,216 +85,264 @@ impl Rule for InvalidContextPath {
                 check_path(ctx.text, site, p, out);
             }
         }
+        for j in &exprs.jsonata {
+            check_jsonata(ctx.text, j, out);
+        }
     }
 }
 
-fn name_of(sel: &Selector) -> Option<&str> {
-    match sel {
-        Selector::Name(n) => Some(n),
-        _ => None,
+/// The query language a context path is written in: how it is spelt and how its steps are edited.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lang {
+    /// `$$.Execution.Id`: a step is `.Id`.
+    JsonPath,
+    /// `$states.context.Execution.Id`: a step is the name token `Id`.
+    Jsonata,
+}
+
+impl Lang {
+    fn root(self) -> &'static str {
+        match self {
+            Lang::JsonPath => "$$",
+            Lang::Jsonata => "$states.context",
+        }
     }
+    /// How a renamed step is written.
+    fn step(self, name: &str) -> String {
+        match self {
+            Lang::JsonPath => format!(".{name}"),
+            Lang::Jsonata => name.to_string(),
+        }
+    }
+}
+
+/// One step of a context path: its name (`None` when it is not a plain name), its span in the file, and whether
+/// it is written plainly enough (and maps exactly into the file) to be renamed by a fix.
+struct Step<'s> {
+    name: Option<&'s str>,
+    span: Span,
+    renamable: bool,
+}
+
+/// Where a context path is: what messages call it, its pointer, and what exists there.
+struct Place {
+    lang: Lang,
+    wher: String,
+    pointer: String,
+    in_task: bool,
+    in_item_selector: bool,
 }
 
 fn check_path(source: &str, site: &ExprSite<'_, '_>, path: &Path, out: &mut Vec<Diagnostic>) {
-    let wher = describe(site);
-    let at = |s: Span| site.span(source, s);
-    let mut segs = path.segments.iter();
-    let Some(first) = segs.next() else { return };
-    if first.descendant {
-        return;
-    }
-    let Some(top) = name_of(&first.selector) else {
-        return;
-    };
-    let tops = FIELDS.iter().map(|(n, _)| *n);
-    let Some((_, fields)) = FIELDS.iter().find(|(n, _)| *n == top) else {
-        let suggestion = did_you_mean(top, tops);
-        let mut d = META
-            .diagnostic(
-                at(first.span),
-                format!("the context object has no field `{top}` ({wher})"),
-            )
-            .label("unknown context field")
-            .note("the context object has only `Execution`, `StateMachine`, `State`, `Task` and `Map`; the path selects nothing and the state fails at run time")
-            .pointer(site.pointer.clone());
-        d = match suggestion {
-            Some(s) => rename_fix(
-                d.help(format!("did you mean `$$.{s}`?")),
-                source,
-                site,
-                first,
-                top,
-                s,
-            ),
-            None => {
-                d.severity = Severity::Warning;
-                d.help("read input data with `$.` (one dollar sign), or use one of the context object's fields")
-            }
-        };
-        out.push(d);
-        return;
-    };
-    let Some(second) = segs.next() else { return };
-    let Some(field) = name_of(&second.selector) else {
-        return;
-    };
-    if second.descendant {
-        return;
-    }
-    if !fields.contains(&field) {
-        let mut d = META
-            .diagnostic(
-                at(second.span),
-                format!("`$$.{top}` has no field `{field}` ({wher})"),
-            )
-            .label("unknown context field")
-            .note(format!(
-                "`$$.{top}` has only {}; the path selects nothing and the state fails at run time",
-                list(fields)
-            ))
-            .pointer(site.pointer.clone());
-        d = match did_you_mean(field, fields.iter().copied()) {
-            Some(s) => rename_fix(
-                d.help(format!("did you mean `$$.{top}.{s}`?")),
-                source,
-                site,
-                second,
-                field,
-                s,
-            ),
-            None => d.help(format!("use one of {}", list(fields))),
-        };
-        out.push(d);
-        return;
-    }
-    let state = site.state;
-    if top == "Task" && state.state_type().is_some_and(|t| t != StateType::Task) {
-        out.push(
-            META.diagnostic(
-                at(first.span.cover(second.span)),
-                format!("`$$.Task.Token` is used outside a Task state ({wher})"),
-            )
-            .label("exists only in Task states")
-            .note("the task token exists only while a Task state waits for a callback (`.waitForTaskToken`)")
-            .help("pass the token from the Task state's `Parameters`, where `$$.Task.Token` is available")
-            .pointer(site.pointer.clone()),
-        );
-        return;
-    }
-    if top == "Map" && !site.map_item {
-        out.push(
-            META.diagnostic(
-                at(first.span.cover(second.span)),
-                format!("`$$.Map.Item` is used outside a Map state's `ItemSelector` ({wher})"),
-            )
-            .label("exists only in a Map's ItemSelector")
-            .note("`$$.Map.Item` (the current item and its index) exists only while a Map state builds each iteration's input")
-            .help("read the item in the Map state's `ItemSelector` (for example `\"index.$\": \"$$.Map.Item.Index\"`) and pass it to the iteration's states as input")
-            .pointer(site.pointer.clone()),
-        );
-        return;
-    }
-    let deeper_ok = (top == "Execution" && field == "Input") || top == "Map";
-    let Some(third) = segs.next() else { return };
-    if top == "Map" {
-        // `$$.Map.Item.<field>`.
-        let Some(item_field) = name_of(&third.selector) else {
-            return;
-        };
-        if third.descendant {
-            return;
-        }
-        if !ITEM_FIELDS.contains(&item_field) {
-            let mut d = META
-                .diagnostic(
-                    at(third.span),
-                    format!("`$$.Map.Item` has no field `{item_field}` ({wher})"),
-                )
-                .label("unknown context field")
-                .note(format!(
-                    "`$$.Map.Item` has only {}; the path selects nothing and the state fails at run time",
-                    list(ITEM_FIELDS)
-                ))
-                .pointer(site.pointer.clone());
-            d = match did_you_mean(item_field, ITEM_FIELDS.iter().copied()) {
-                Some(s) => rename_fix(
-                    d.help(format!("did you mean `$$.Map.Item.{s}`?")),
-                    source,
-                    site,
-                    third,
-                    item_field,
-                    s,
-                ),
-                None => d.help(
-                    "use `$$.Map.Item.Value` (the item) or `$$.Map.Item.Index` (its position)",
-                ),
+    let mappable = site.is_mappable(source);
+    let steps: Vec<Step<'_>> = path
+        .segments
+        .iter()
+        .map(|seg| {
+            let name = match (&seg.selector, seg.descendant) {
+                (Selector::Name(n), false) => Some(n.as_str()),
+                _ => None,
             };
-            out.push(d);
+            let span = site.span(source, seg.span);
+            let written = site.text.get(seg.span.range()).unwrap_or("");
+            let renamable = mappable
+                && name.is_some_and(|n| written.strip_prefix('.') == Some(n))
+                && span.len() == written.len();
+            Step {
+                name,
+                span,
+                renamable,
+            }
+        })
+        .collect();
+    let place = Place {
+        lang: Lang::JsonPath,
+        wher: describe(site),
+        pointer: site.pointer.clone(),
+        in_task: site.state.state_type() == Some(StateType::Task),
+        in_item_selector: site.map_item,
+    };
+    check_steps(&steps, &place, site.state.state_type().is_none(), out);
+}
+
+fn check_jsonata(source: &str, j: &JsonataExpr<'_>, out: &mut Vec<Diagnostic>) {
+    let e = &j.string;
+    let (Some(enc), Some(parsed)) = (j.enclosed, j.parsed.as_ref()) else {
+        return;
+    };
+    let map = SpanMap::new(source, e.node.span);
+    let at = |s: Span| {
+        map_content(
+            map.as_ref(),
+            e.node.span,
+            Span::new(s.start() + enc.body_offset, s.end() + enc.body_offset),
+        )
+    };
+    let place = Place {
+        lang: Lang::Jsonata,
+        wher: format!("`{}` of {}", e.field, e.owner_describe),
+        pointer: e.pointer.clone(),
+        in_task: e.state_type == Some(StateType::Task),
+        in_item_selector: e.owner == ObjectKind::Map && e.field == "ItemSelector",
+    };
+    for r in crate::expr::jsonata::states_refs(enc.body, &parsed.tokens) {
+        if r.member.as_deref() != Some("context") {
+            continue; // other members are `invalid-states-reference`'s
+        }
+        let steps: Vec<Step<'_>> = r
+            .steps
+            .iter()
+            .map(|(name, span)| Step {
+                name: Some(name.as_str()),
+                span: at(*span),
+                renamable: map.is_some() && enc.body.get(span.range()) == Some(name.as_str()),
+            })
+            .collect();
+        check_steps(&steps, &place, e.state_type.is_none(), out);
+    }
+}
+
+/// Checks the steps of one context path. `unknown_state` is true when the type of the state is unknown (placement
+/// checks are skipped).
+fn check_steps(steps: &[Step<'_>], place: &Place, unknown_state: bool, out: &mut Vec<Diagnostic>) {
+    let root = place.lang.root();
+    let resolution = context::resolve(steps.iter().map(|s| s.name));
+    // How many steps name objects or fields of the table.
+    let known = match &resolution {
+        Resolution::Unknown { index, parent } => {
+            out.extend(unknown_field(steps, *index, parent, place));
             return;
         }
-        if let Some(fourth) = segs.next() {
-            if item_field != "Value" {
-                out.push(scalar(
-                    site,
-                    at(fourth.span),
-                    &format!("Map.Item.{item_field}"),
-                    &wher,
-                ));
+        Resolution::Known { path } => path.split('.').filter(|s| !s.is_empty()).count(),
+        Resolution::Scalar { index, .. } | Resolution::Opaque { index } => *index,
+    };
+    let (Some(first), Some(last)) = (steps.first(), steps.get(known.wrapping_sub(1))) else {
+        return;
+    };
+    let prefix = steps[..known]
+        .iter()
+        .filter_map(|s| s.name)
+        .collect::<Vec<_>>()
+        .join(".");
+    let span = first.span.cover(last.span);
+    match context::availability(&prefix) {
+        Availability::TaskState if !place.in_task && !unknown_state => {
+            let help = match place.lang {
+                Lang::JsonPath => "pass the token from the Task state's `Parameters`, where `$$.Task.Token` is available",
+                Lang::Jsonata => "pass the token from the Task state's `Arguments`, where `$states.context.Task.Token` is available",
+            };
+            out.push(
+                META.diagnostic(
+                    span,
+                    format!("`{root}.Task.Token` is used outside a Task state ({})", place.wher),
+                )
+                .label("exists only in Task states")
+                .note("the task token exists only while a Task state waits for a callback (`.waitForTaskToken`)")
+                .help(help)
+                .pointer(place.pointer.clone()),
+            );
+            return;
+        }
+        Availability::MapItemSelector if !place.in_item_selector => {
+            let help = match place.lang {
+                Lang::JsonPath => "read the item in the Map state's `ItemSelector` (for example `\"index.$\": \"$$.Map.Item.Index\"`) and pass it to the iteration's states as input",
+                Lang::Jsonata => "read the item in the Map state's `ItemSelector` (for example `\"index\": \"{% $states.context.Map.Item.Index %}\"`) and pass it to the iteration's states as input",
+            };
+            out.push(
+                META.diagnostic(
+                    span,
+                    format!(
+                        "`{root}.Map.Item` is used outside a Map state's `ItemSelector` ({})",
+                        place.wher
+                    ),
+                )
+                .label("exists only in a Map's ItemSelector")
+                .note("`Map.Item` of the context object (the current item and its index) exists only while a Map state builds each iteration's input")
+                .help(help)
+                .pointer(place.pointer.clone()),
+            );
+            return;
+        }
+        _ => {}
+    }
+    if let (Resolution::Scalar { field, .. }, Some(step)) = (&resolution, steps.get(known)) {
+        out.push(
+            META.diagnostic(
+                step.span,
+                format!(
+                    "`{root}.{}` is a single value and has no fields ({})",
+                    field.path, place.wher
+                ),
+            )
+            .label("nothing to select here")
+            .note(format!(
+                "only `{root}.Execution.Input` and `{root}.Map.Item.Value` hold data that paths can go into; the path selects nothing and the state fails at run time"
+            ))
+            .help(format!("end the path at `{root}.{}`", field.path))
+            .pointer(place.pointer.clone()),
+        );
+    }
+}
+
+/// The finding for step `index`, which names nothing below `parent`.
+fn unknown_field(
+    steps: &[Step<'_>],
+    index: usize,
+    parent: &str,
+    place: &Place,
+) -> Option<Diagnostic> {
+    let root = place.lang.root();
+    let step = steps.get(index)?;
+    let name = step.name.unwrap_or("");
+    let members = context::members(parent);
+    let owner = if parent.is_empty() {
+        "the context object".to_string()
+    } else {
+        format!("`{root}.{parent}`")
+    };
+    let message = if parent.is_empty() {
+        format!("the context object has no field `{name}` ({})", place.wher)
+    } else {
+        format!("{owner} has no field `{name}` ({})", place.wher)
+    };
+    let mut d = META
+        .diagnostic(step.span, message)
+        .label("unknown context field")
+        .note(format!(
+            "{owner} has only {}; the path selects nothing and the state fails at run time",
+            list(&members)
+        ))
+        .pointer(place.pointer.clone());
+    let dotted = |m: &str| {
+        if parent.is_empty() {
+            format!("{root}.{m}")
+        } else {
+            format!("{root}.{parent}.{m}")
+        }
+    };
+    match did_you_mean(name, members.iter().copied()) {
+        Some(s) => {
+            d = d.help(format!("did you mean `{}`?", dotted(s)));
+            if step.renamable {
+                d = d.fix(suggestion_fix(name, s, step.span, place.lang.step(s)));
             }
         }
-        return;
+        None if parent.is_empty() => {
+            // Other validators accept unknown top-level names: only a warning.
+            d.severity = Severity::Warning;
+            d = d.help(match place.lang {
+                Lang::JsonPath => "read input data with `$.` (one dollar sign), or use one of the context object's fields".to_string(),
+                Lang::Jsonata => "read input data with `$states.input`, or use one of the context object's fields".to_string(),
+            });
+        }
+        None if parent == "Map.Item" => {
+            d = d.help(format!(
+                "use `{root}.Map.Item.Value` (the item) or `{root}.Map.Item.Index` (its position)"
+            ))
+        }
+        None => d = d.help(format!("use one of {}", list(&members))),
     }
-    if !deeper_ok {
-        out.push(scalar(
-            site,
-            at(third.span),
-            &format!("{top}.{field}"),
-            &wher,
-        ));
-    }
-}
-
-/// Adds a fix replacing a misspelt `.name` step with `.suggestion` (safe when only the case differs), when the
-/// step is written plainly (`.name`, no escapes).
-fn rename_fix(
-    d: Diagnostic,
-    source: &str,
-    site: &ExprSite<'_, '_>,
-    seg: &Segment,
-    name: &str,
-    suggestion: &str,
-) -> Diagnostic {
-    let written = site.text.get(seg.span.range()).unwrap_or("");
-    let span = site.span(source, seg.span);
-    if written.strip_prefix('.') != Some(name)
-        || span.len() != written.len()
-        || !site.is_mappable(source)
-    {
-        return d;
-    }
-    d.fix(Fix {
-        title: format!("Replace `{name}` with `{suggestion}`"),
-        applicability: if name.eq_ignore_ascii_case(suggestion) {
-            Applicability::Safe
-        } else {
-            Applicability::Unsafe
-        },
-        edits: vec![Edit {
-            span,
-            replacement: format!(".{suggestion}"),
-        }],
-    })
-}
-
-fn scalar(site: &ExprSite<'_, '_>, span: Span, what: &str, wher: &str) -> Diagnostic {
-    META.diagnostic(
-        span,
-        format!("`$$.{what}` is a single value and has no fields ({wher})"),
-    )
-    .label("nothing to select here")
-    .note("only `$$.Execution.Input` and `$$.Map.Item.Value` hold data that paths can go into; the path selects nothing and the state fails at run time")
-    .help(format!("end the path at `$$.{what}`"))
-    .pointer(site.pointer.clone())
+    Some(d)
 }
 
 fn list(fields: &[&str]) -> String {
@@ -367,5 +406,22 @@ mod tests {
         let d = findings(text);
         assert_eq!(d.len(), 1, "{d:#?}");
         assert_eq!(d[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn jsonata_context_members_point_inside_the_string() {
+        let text = r#"{"QueryLanguage":"JSONata","StartAt":"A","States":{"A":{"Type":"Pass","Output":{"a":"{% $states.context.Execution.ID %}","b":"{% $states.context.Task.Token %}","c":"{% $states.context.Execution.Input.x & $states.context.State.Name %}"},"End":true}}}"#;
+        let d = findings(text);
+        assert_eq!(d.len(), 2, "{d:#?}");
+        assert_eq!(&text[d[0].span().range()], "ID");
+        let fix = d[0].fix.as_ref().expect("a fix");
+        assert_eq!(fix.applicability, crate::diagnostics::Applicability::Safe);
+        assert_eq!(fix.edits[0].replacement, "Id");
+        assert_eq!(&text[d[1].span().range()], "Task.Token");
+        assert_eq!(d[1].pointer, "/States/A/Output/b");
+        // In a Task's Arguments the token exists; in a Map's ItemSelector the item does.
+        let ok = r#"{"QueryLanguage":"JSONata","StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken","Arguments":{"t":"{% $states.context.Task.Token %}"},"Next":"M"},
+            "M":{"Type":"Map","ItemSelector":{"v":"{% $states.context.Map.Item.Value.x %}"},"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}"#;
+        assert!(findings(ok).is_empty(), "{:#?}", findings(ok));
     }
 }

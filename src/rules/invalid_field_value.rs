@@ -1,7 +1,9 @@
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Applicability, Diagnostic, Fix};
 use crate::model::check::{check_type, check_value, TypeCheck};
+use crate::model::spec::{FieldSpec, ValueKind};
+use crate::rules::fixes::replace_token;
 use crate::rules::{Context, Rule, RuleMeta};
-use crate::syntax::pointer_push;
+use crate::syntax::{pointer_push, Node};
 
 declare_rule! {
     /// ## What it does
@@ -14,6 +16,9 @@ declare_rule! {
     /// `Mode` other than `INLINE`/`DISTRIBUTED`, a timestamp that is not RFC 3339 (uppercase `T` and `Z`), an empty
     /// `ErrorEquals`, `Choices` or `Branches`, `"End": false`, ... A string containing a `${...}` placeholder passes
     /// every enum and format check.
+    ///
+    /// A value that differs from an allowed one only by case (`"Mode": "inline"`) comes with a fix writing the
+    /// allowed spelling.
     ///
     /// ## Why is this bad?
     /// Step Functions rejects the definition (`SCHEMA_VALIDATION_FAILED`), or (timestamps) the state fails at
@@ -76,10 +81,27 @@ impl Rule for InvalidFieldValue {
                 } else {
                     d = d.note(format!("Step Functions rejects this value of `{name}`"));
                 }
+                if let Some(fix) = case_fix(ctx, fs, &m.value) {
+                    d = d.fix(fix);
+                }
                 out.push(d);
             }
         }
     }
+}
+
+/// The certain fix of an enum value that differs from an allowed one only by case (`"inline"` for `"INLINE"`).
+fn case_fix(ctx: &Context<'_>, fs: &FieldSpec, value: &Node) -> Option<Fix> {
+    let ValueKind::Enum(allowed) = fs.kind else {
+        return None;
+    };
+    let written = value.as_str()?;
+    let to = allowed.iter().find(|a| a.eq_ignore_ascii_case(written))?;
+    Some(Fix {
+        title: format!("Write `{to}`"),
+        applicability: Applicability::Safe,
+        edits: vec![replace_token(ctx.text, ctx.kind, value.span, to)],
+    })
 }
 
 #[cfg(test)]
@@ -130,5 +152,17 @@ mod tests {
             "{}",
             d[0].message
         );
+    }
+
+    #[test]
+    fn case_only_enum_values_get_a_safe_fix() {
+        let text = r#"{"StartAt":"A","States":{"A":{"Type":"Task","Resource":"r","Retry":[{"ErrorEquals":["x"],"JitterStrategy":"full"},{"ErrorEquals":["y"],"JitterStrategy":"SOME"}],"End":true}}}"#;
+        let d = findings(text);
+        assert_eq!(d.len(), 2, "{d:#?}");
+        let fix = d[0].fix.as_ref().expect("a fix");
+        assert_eq!(fix.applicability, crate::diagnostics::Applicability::Safe);
+        assert_eq!(&text[fix.edits[0].span.range()], "\"full\"");
+        assert_eq!(fix.edits[0].replacement, "\"FULL\"");
+        assert!(d[1].fix.is_none());
     }
 }

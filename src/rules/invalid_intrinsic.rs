@@ -1,6 +1,7 @@
 use crate::diagnostics::{Applicability, Diagnostic, Edit, Fix};
 use crate::expr::intrinsic::{self, looks_like_call, IssueKind, SIGNATURES};
-use crate::rules::path_sites::{self, describe};
+use crate::rules::fixes::suggestion_fix;
+use crate::rules::path_sites::describe;
 use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
 use crate::syntax::Span;
 
@@ -161,7 +162,7 @@ fn default_help(kind: IssueKind) -> &'static str {
 /// meaning may differ).
 fn unknown_function_fix(
     source: &str,
-    site: &path_sites::ExprSite<'_, '_>,
+    site: &crate::semantic::ExprSite<'_, '_>,
     name_span: Span,
 ) -> Option<Fix> {
     let name = site.text.get(name_span.range())?;
@@ -180,18 +181,12 @@ fn unknown_function_fix(
     if !site.is_mappable(source) || span.len() != name.len() {
         return None;
     }
-    Some(Fix {
-        title: format!("Replace `{name}` with `{suggestion}`"),
-        applicability: if name.eq_ignore_ascii_case(suggestion) {
-            Applicability::Safe
-        } else {
-            Applicability::Unsafe
-        },
-        edits: vec![Edit {
-            span,
-            replacement: suggestion.to_string(),
-        }],
-    })
+    Some(suggestion_fix(
+        name,
+        suggestion,
+        span,
+        suggestion.to_string(),
+    ))
 }
 
 #[cfg(test)]

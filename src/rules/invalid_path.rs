@@ -1,8 +1,9 @@
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::expr::intrinsic::looks_like_call;
 use crate::expr::{Path, Root, TemplateExpr};
-use crate::rules::path_sites::{self, Described, ExprSite, PathRole};
+use crate::rules::path_sites::Described;
 use crate::rules::{Context, Rule, RuleMeta};
+use crate::semantic::path_sites::{self, ExprSite, PathRole};
 use crate::syntax::{Span, Value};
 
 declare_rule! {

@@ -1,7 +1,8 @@
-use crate::diagnostics::{Applicability, Diagnostic, Edit, Fix};
+use crate::diagnostics::Diagnostic;
 use crate::expr::jsonata::{self, STATES_MEMBERS};
 use crate::expr::span_map::SpanMap;
 use crate::model::spec::ObjectKind;
+use crate::rules::fixes::suggestion_fix;
 use crate::rules::invalid_jsonata::map_content;
 use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
 use crate::syntax::Span;
@@ -12,6 +13,9 @@ declare_rule! {
     /// `errorOutput` and `context`; `$states.result` outside the `Output` and `Assign` of a Task, Map or Parallel
     /// state (there is no result before the work is done, and none in a Pass, Wait, Choice, Succeed or Fail
     /// state, nor in a catcher); `$states.errorOutput` outside the `Output` and `Assign` of a catcher.
+    ///
+    /// The fields read below `$states.context` (`$states.context.Execution.Id`, `$states.context.Task.Token`) are
+    /// checked by `invalid-context-path`.
     ///
     /// ## Why is this bad?
     /// `$states` is the reserved variable Step Functions binds in JSONata states:
@@ -142,18 +146,9 @@ impl Rule for InvalidStatesReference {
                             );
                         match did_you_mean(other, STATES_MEMBERS.iter().copied()) {
                             // A fix only when the member maps exactly into the file.
-                            Some(s) if map.is_some() => d.help(format!("did you mean `$states.{s}`?")).fix(Fix {
-                                title: format!("Replace `{other}` with `{s}`"),
-                                applicability: if s.eq_ignore_ascii_case(other) {
-                                    Applicability::Safe
-                                } else {
-                                    Applicability::Unsafe
-                                },
-                                edits: vec![Edit {
-                                    span: at(mspan),
-                                    replacement: s.to_string(),
-                                }],
-                            }),
+                            Some(s) if map.is_some() => d
+                                .help(format!("did you mean `$states.{s}`?"))
+                                .fix(suggestion_fix(other, s, at(mspan), s.to_string())),
                             Some(s) => d.help(format!("did you mean `$states.{s}`?")),
                             None => d.help(
                                 "use `$states.input`, `$states.result`, `$states.errorOutput` or \

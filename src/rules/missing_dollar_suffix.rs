@@ -1,6 +1,7 @@
 use crate::diagnostics::{Applicability, Diagnostic, Fix};
 use crate::rules::path_sites::{self, looks_like_intrinsic, looks_like_path};
 use crate::rules::{Context, Rule, RuleMeta};
+use crate::semantic::path_sites::{is_unknown, walk_objects};
 
 declare_rule! {
     /// ## What it does
@@ -44,16 +45,16 @@ impl Rule for MissingDollarSuffix {
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(exprs) = ctx.exprs() else { return };
         for t in &exprs.templates {
-            path_sites::walk_objects(t.field.node, &t.field.pointer, |members, p| {
+            walk_objects(t.field.node, &t.field.pointer, |members, p| {
                 for m in members {
                     let key = m.key.text.as_str();
-                    if key.ends_with(".$") || path_sites::is_unknown(key) {
+                    if key.ends_with(".$") || is_unknown(key) {
                         continue;
                     }
                     let Some(text) = m.value.as_str() else {
                         continue;
                     };
-                    if path_sites::is_unknown(text) {
+                    if is_unknown(text) {
                         continue;
                     }
                     let what = if looks_like_path(text) {
@@ -84,7 +85,7 @@ impl Rule for MissingDollarSuffix {
                         .fix(Fix {
                             title: format!("Rename `{key}` to `{dollar}`"),
                             applicability: Applicability::Safe,
-                            edits: vec![path_sites::rename_key(ctx.text, &m.key, &dollar)],
+                            edits: vec![path_sites::rename_key(ctx.text, ctx.kind, &m.key, &dollar)],
                         })
                         .pointer(crate::syntax::pointer_push(p, key)),
                     );

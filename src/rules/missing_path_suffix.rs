@@ -3,6 +3,7 @@ use crate::model::spec::{ObjectKind, ValueKind};
 use crate::model::QueryLanguage;
 use crate::rules::path_sites::{self, looks_like_intrinsic, looks_like_path};
 use crate::rules::{Context, Rule, RuleMeta};
+use crate::semantic::path_sites::is_unknown;
 use crate::syntax::pointer_push;
 
 declare_rule! {
@@ -71,7 +72,7 @@ impl Rule for MissingPathSuffix {
                 let Some(text) = m.value.as_str() else {
                     continue;
                 };
-                if path_sites::is_unknown(text) {
+                if is_unknown(text) {
                     continue;
                 }
                 let with_path = format!("{name}Path");
@@ -114,7 +115,9 @@ impl Rule for MissingPathSuffix {
                         } else {
                             Applicability::Safe
                         },
-                        edits: vec![path_sites::rename_key(ctx.text, &m.key, &with_path)],
+                        edits: vec![path_sites::rename_key(
+                            ctx.text, ctx.kind, &m.key, &with_path,
+                        )],
                     });
                 }
                 out.push(d);

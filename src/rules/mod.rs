@@ -239,6 +239,7 @@ pub mod duplicate_key;
 pub mod duplicate_state_name;
 pub mod error_handling;
 pub mod exclusive_fields;
+pub mod fixes;
 pub mod heartbeat_not_below_timeout;
 pub mod integrations;
 pub mod invalid_field_type;
@@ -348,12 +349,14 @@ pub fn find_rule(name_or_code: &str) -> Option<&'static dyn Rule> {
     })
 }
 
-/// Did-you-mean: the candidate closest to `word` by edit distance, when close enough to be a plausible typo.
+/// Did-you-mean: the candidate closest to `word` by edit distance, when close enough to be a plausible typo and
+/// closer than every other candidate (two equally close names are no certain suggestion, and no certain fix).
 pub fn did_you_mean<'c>(
     word: &str,
     candidates: impl IntoIterator<Item = &'c str>,
 ) -> Option<&'c str> {
     let mut best: Option<(usize, &str)> = None;
+    let mut tied = false;
     let lw = word.to_ascii_lowercase();
     for c in candidates {
         if c == word {
@@ -362,14 +365,50 @@ pub fn did_you_mean<'c>(
         let d = if c.to_ascii_lowercase() == lw {
             0
         } else {
-            levenshtein(&lw, &c.to_ascii_lowercase())
+            typo_distance(&lw, &c.to_ascii_lowercase())
         };
         let limit = (word.chars().count().max(c.chars().count()) / 3).max(1);
-        if d <= limit && best.is_none_or(|(bd, _)| d < bd) {
-            best = Some((d, c));
+        if d > limit {
+            continue;
+        }
+        match best {
+            Some((bd, bc)) if d == bd && c != bc => tied = true,
+            Some((bd, _)) if d >= bd => {}
+            _ => {
+                best = Some((d, c));
+                tied = false;
+            }
         }
     }
+    if tied {
+        return None;
+    }
     best.map(|(_, c)| c)
+}
+
+/// Edit distance for typos: Levenshtein plus the swap of two adjacent characters as one edit (optimal string
+/// alignment), over Unicode scalar values, so that `statsu` is one edit from `status` and two from `states`.
+pub fn typo_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    // Three rows: i-2, i-1, i.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 0..a.len() {
+        cur[0] = i + 1;
+        for j in 0..b.len() {
+            let cost = usize::from(a[i] != b[j]);
+            let mut d = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            if i > 0 && j > 0 && a[i] == b[j - 1] && a[i - 1] == b[j] {
+                d = d.min(before[j - 1] + 1);
+            }
+            cur[j + 1] = d;
+        }
+        std::mem::swap(&mut before, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
 }
 
 /// Levenshtein distance over Unicode scalar values.
@@ -419,6 +458,23 @@ mod tests {
             Some("ResultPath")
         );
         assert_eq!(did_you_mean("Banana", ["Next", "End"]), None);
+        // Two equally close names: no suggestion.
+        assert_eq!(did_you_mean("Stap", ["Stop", "Step"]), None);
+        assert_eq!(did_you_mean("Stap", ["Stop", "Stop"]), Some("Stop"));
+        assert_eq!(
+            did_you_mean("Stap", ["Stoop", "Stop", "Step2"]),
+            Some("Stop")
+        );
+    }
+
+    #[test]
+    fn typo_distance_counts_a_swap_once() {
+        assert_eq!(typo_distance("statsu", "status"), 1);
+        assert_eq!(typo_distance("statsu", "states"), 2);
+        assert_eq!(typo_distance("nmae", "name"), 1);
+        assert_eq!(typo_distance("", "abc"), 3);
+        assert_eq!(typo_distance("kitten", "sitting"), 3);
+        assert_eq!(did_you_mean("statsu", ["states", "status"]), Some("status"));
     }
 
     #[test]

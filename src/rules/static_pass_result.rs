@@ -1,7 +1,8 @@
 use crate::diagnostics::Diagnostic;
 use crate::model::{QueryLanguage, StateType};
-use crate::rules::path_sites::{self, looks_like_intrinsic, looks_like_path};
+use crate::rules::path_sites::{looks_like_intrinsic, looks_like_path};
 use crate::rules::{Context, Rule, RuleMeta};
+use crate::semantic::path_sites::{is_unknown, walk_members};
 
 declare_rule! {
     /// ## What it does
@@ -47,12 +48,12 @@ impl Rule for StaticPassResult {
             }
             let Some(result) = &st.result else { continue };
             let who = st.describe();
-            path_sites::walk_members(result.node, &result.pointer, |m, p| {
+            walk_members(result.node, &result.pointer, |m, p| {
                 let key = m.key.text.as_str();
-                if path_sites::is_unknown(key) {
+                if is_unknown(key) {
                     return;
                 }
-                let text = m.value.as_str().filter(|t| !path_sites::is_unknown(t));
+                let text = m.value.as_str().filter(|t| !is_unknown(t));
                 let d = if key.ends_with(".$") {
                     META.diagnostic(
                         m.key.span,

@@ -1,10 +1,11 @@
 use crate::diagnostics::Diagnostic;
 use crate::expr::jsonpath::Selector;
-use crate::expr::{classify, intrinsic, Path, Root, TemplateExpr};
+use crate::expr::{intrinsic, jsonata, Path, Root, TemplateExpr};
 use crate::rules::integrations::{
     parse_resource, resource_sites, source_span, Pattern, ResourceKind, ResourceOwner,
 };
 use crate::rules::{Context, Rule, RuleMeta};
+use crate::semantic::Exprs;
 use crate::syntax::{has_placeholder, Node, Value};
 
 declare_rule! {
@@ -17,7 +18,9 @@ declare_rule! {
     /// Passing `$$.Task` or the whole context object (`$$`, `$states.context`) counts, and so does any value that
     /// cannot be known at lint time (a `${...}` placeholder, a YAML tag).
     ///
-    /// Step Functions accepts such a definition, so this is a warning: the mistake shows only at run time.
+    /// Step Functions accepts such a definition, so this is a warning (not the error a stricter reading would
+    /// give): the mistake shows only at run time, and valid definitions of the shared corpus (LocalStack's
+    /// `sqs_wait_for_task_token_no_token_parameter` template) deploy without the token.
     ///
     /// ## Why is this bad?
     /// A Wait for Callback task pauses until someone calls `SendTaskSuccess` or `SendTaskFailure` with its token.
@@ -71,57 +74,43 @@ fn carries_token(p: &Path) -> bool {
         .all(|(seg, w)| !seg.descendant && matches!(&seg.selector, Selector::Name(n) if n == w))
 }
 
-/// True when a `key.$` value passes the token (or cannot be known).
-fn dollar_value_passes(v: &str) -> bool {
-    if has_placeholder(v) {
+/// True when a `key.$` value passes the token (or cannot be known). The expression index parsed it; a value it
+/// does not list holds a placeholder.
+fn dollar_value_passes(exprs: &Exprs<'_>, node: &Node) -> bool {
+    let Some(e) = exprs.path_at(node.span) else {
         return true;
-    }
-    match classify(v) {
-        TemplateExpr::ContextPath(p) => carries_token(&p),
-        TemplateExpr::Intrinsic(c) => intrinsic::paths(&c)
-            .iter()
-            .any(|(p, _, _)| carries_token(p)),
+    };
+    match &e.expr {
+        TemplateExpr::ContextPath(p) => carries_token(p),
+        TemplateExpr::Intrinsic(c) => intrinsic::paths(c).iter().any(|(p, _, _)| carries_token(p)),
         _ => false,
     }
 }
 
-/// True when a JSONata expression reads the token: `$states.context`, `$states.context.Task` or
-/// `$states.context.Task.Token` (any other member of `$states.context` does not carry it).
-fn jsonata_passes(expr: &str) -> bool {
-    const ROOT: &str = "$states.context";
-    let mut rest = expr;
-    while let Some(i) = rest.find(ROOT) {
-        let after = rest.get(i + ROOT.len()..).unwrap_or("");
-        match after.strip_prefix('.') {
-            None => return true,
-            Some(member) => {
-                if let Some(t) = member.strip_prefix("Task") {
-                    match t.chars().next() {
-                        None => return true,
-                        Some('.') => {
-                            let token = t.get(1..).and_then(|r| r.strip_prefix("Token"));
-                            if token.is_some_and(|r| r.chars().next().is_none_or(|c| !is_ident(c)))
-                            {
-                                return true;
-                            }
-                        }
-                        Some(c) if !is_ident(c) => return true,
-                        Some(_) => {}
-                    }
-                }
-            }
-        }
-        rest = after;
+/// True when a JSONata string reads the token: `$states.context`, `$states.context.Task` or
+/// `$states.context.Task.Token` (any other member of `$states.context` does not carry it). An expression that
+/// does not tokenize is unknown, and counts as passing it.
+fn jsonata_passes(exprs: &Exprs<'_>, node: &Node) -> bool {
+    let Some(j) = exprs.jsonata_at(node.span) else {
+        return false;
+    };
+    let (Some(enc), Some(parsed)) = (j.enclosed, j.parsed.as_ref()) else {
+        return false;
+    };
+    if parsed.tokens.is_empty() {
+        return true;
     }
-    false
-}
-
-fn is_ident(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    jsonata::states_refs(enc.body, &parsed.tokens)
+        .iter()
+        .any(|r| {
+            let steps: Vec<&str> = r.steps.iter().map(|(n, _)| n.as_str()).collect();
+            r.member.as_deref() == Some("context")
+                && matches!(steps.as_slice(), [] | ["Task"] | ["Task", "Token", ..])
+        })
 }
 
 /// True when the payload passes the token somewhere (or holds a value unknown at lint time).
-fn payload_passes(node: &Node, depth: usize) -> bool {
+fn payload_passes(exprs: &Exprs<'_>, node: &Node, depth: usize) -> bool {
     if depth > MAX_DEPTH {
         return true;
     }
@@ -129,19 +118,16 @@ fn payload_passes(node: &Node, depth: usize) -> bool {
         Value::Object(members) => members.iter().any(|m| {
             if m.key.text.ends_with(".$") {
                 match &m.value.value {
-                    Value::String(s) => dollar_value_passes(s),
+                    Value::String(_) => dollar_value_passes(exprs, &m.value),
                     Value::Tagged { .. } => true,
-                    _ => payload_passes(&m.value, depth + 1),
+                    _ => payload_passes(exprs, &m.value, depth + 1),
                 }
             } else {
-                payload_passes(&m.value, depth + 1)
+                payload_passes(exprs, &m.value, depth + 1)
             }
         }),
-        Value::Array(items) => items.iter().any(|n| payload_passes(n, depth + 1)),
-        Value::String(s) => {
-            let t = s.trim();
-            t.starts_with("{%") && t.ends_with("%}") && jsonata_passes(t)
-        }
+        Value::Array(items) => items.iter().any(|n| payload_passes(exprs, n, depth + 1)),
+        Value::String(s) => has_placeholder(s) || jsonata_passes(exprs, node),
         Value::Tagged { .. } | Value::Error => true,
         _ => false,
     }
@@ -153,7 +139,9 @@ impl Rule for TaskTokenNotPassed {
     }
 
     fn check(&self, ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(model) = ctx.model else { return };
+        let (Some(model), Some(exprs)) = (ctx.model, ctx.exprs()) else {
+            return;
+        };
         for site in resource_sites(model) {
             if site.owner != ResourceOwner::Task {
                 continue;
@@ -167,7 +155,7 @@ impl Rule for TaskTokenNotPassed {
             }
             let st = site.state;
             let payloads: Vec<_> = st.parameters.iter().chain(st.arguments.iter()).collect();
-            if payloads.iter().any(|f| payload_passes(f.node, 0)) {
+            if payloads.iter().any(|f| payload_passes(&exprs, f.node, 0)) {
                 continue;
             }
             let jsonata = st.query_language == crate::model::QueryLanguage::Jsonata;

@@ -1,7 +1,8 @@
-use crate::diagnostics::{Applicability, Diagnostic, Edit, Fix, Severity};
+use crate::diagnostics::{Applicability, Diagnostic, Fix, Severity};
 use crate::model::spec::{self, ObjectKind, SPECS};
 use crate::model::QueryLanguage;
 use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
+use crate::syntax::SourceKind;
 use crate::syntax::{pointer_push, Key};
 
 declare_rule! {
@@ -64,7 +65,7 @@ impl Rule for UnknownField {
                     let case_only = s.eq_ignore_ascii_case(name);
                     d = d
                         .help(format!("did you mean `{s}`?"))
-                        .fix(rename(ctx.text, &m.key, s, case_only));
+                        .fix(rename(ctx.text, ctx.kind, &m.key, s, case_only));
                 } else if let Some(owners) = owners_of(name, site.kind) {
                     d = d.help(format!("`{name}` is a field of {owners}; remove it here"));
                 } else {
@@ -87,12 +88,7 @@ impl Rule for UnknownField {
 }
 
 /// A fix renaming a key, keeping its quoting style.
-fn rename(text: &str, key: &Key, to: &str, case_only: bool) -> Fix {
-    let token = text.get(key.span.range()).unwrap_or("");
-    let replacement = match token.chars().next() {
-        Some(q @ ('"' | '\'')) => format!("{q}{to}{q}"),
-        _ => to.to_string(),
-    };
+fn rename(text: &str, kind: SourceKind, key: &Key, to: &str, case_only: bool) -> Fix {
     Fix {
         title: format!("Rename `{}` to `{to}`", key.text),
         applicability: if case_only {
@@ -100,10 +96,7 @@ fn rename(text: &str, key: &Key, to: &str, case_only: bool) -> Fix {
         } else {
             Applicability::Unsafe
         },
-        edits: vec![Edit {
-            span: key.span,
-            replacement,
-        }],
+        edits: vec![crate::rules::fixes::replace_token(text, kind, key.span, to)],
     }
 }
 

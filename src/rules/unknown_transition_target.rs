@@ -1,6 +1,8 @@
-use crate::diagnostics::{Applicability, Diagnostic, Edit, Fix};
+use crate::diagnostics::{Applicability, Diagnostic, Fix};
+use crate::rules::fixes::replace_token;
 use crate::rules::{did_you_mean, Context, Rule, RuleMeta};
 use crate::semantic::{ScopeInfo, Target, Transition};
+use crate::syntax::SourceKind;
 
 declare_rule! {
     /// ## What it does
@@ -86,7 +88,7 @@ impl Rule for UnknownTransitionTarget {
                 Some(s) => {
                     d = d
                         .help(format!("did you mean `{s}`?"))
-                        .fix(retarget(ctx.text, t, s));
+                        .fix(retarget(ctx.text, ctx.kind, t, s));
                 }
                 None => {
                     d = d.help(state_list_help(scope));
@@ -138,15 +140,7 @@ fn state_list_help(scope: &ScopeInfo<'_>) -> String {
 }
 
 /// A fix replacing the target string with `to`, keeping the quoting style of the token.
-fn retarget(text: &str, t: &Transition<'_>, to: &str) -> Fix {
-    let token = text.get(t.span().range()).unwrap_or("");
-    let replacement = match token.chars().next() {
-        Some('\'') => format!("'{}'", to.replace('\\', "\\\\").replace('\'', "\\'")),
-        Some('"') => serde_json::to_string(to).unwrap_or_else(|_| format!("\"{to}\"")),
-        // A YAML plain scalar: keep it plain when the name is plain-safe, else quote it.
-        _ if is_plain_safe(to) => to.to_string(),
-        _ => serde_json::to_string(to).unwrap_or_else(|_| format!("\"{to}\"")),
-    };
+fn retarget(text: &str, kind: SourceKind, t: &Transition<'_>, to: &str) -> Fix {
     Fix {
         title: format!("Change the target to `{to}`"),
         applicability: if to.eq_ignore_ascii_case(t.name) {
@@ -154,28 +148,8 @@ fn retarget(text: &str, t: &Transition<'_>, to: &str) -> Fix {
         } else {
             Applicability::Unsafe
         },
-        edits: vec![Edit {
-            span: t.span(),
-            replacement,
-        }],
+        edits: vec![replace_token(text, kind, t.span(), to)],
     }
-}
-
-/// Names that read back as the same string when written as a YAML plain scalar.
-fn is_plain_safe(s: &str) -> bool {
-    let Some(first) = s.chars().next() else {
-        return false;
-    };
-    first.is_alphabetic()
-        && !s.ends_with(' ')
-        && !s.contains(": ")
-        && !s.contains(" #")
-        && s.chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '_' | '-' | '.' | '(' | ')'))
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
-        )
 }
 
 #[cfg(test)]
@@ -200,6 +174,15 @@ mod tests {
         let fix = d[0].fix.as_ref().expect("a fix");
         assert_eq!(fix.applicability, Applicability::Safe);
         assert_eq!(fix.edits[0].replacement, "\"Finish\"");
+    }
+
+    #[test]
+    fn two_equally_close_states_give_no_fix() {
+        let text = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"Stap"},"Stop":{"Type":"Succeed"},"Step":{"Type":"Succeed"}}}"#;
+        let d = findings(text, SourceKind::Json);
+        assert_eq!(d.len(), 1, "{d:#?}");
+        assert!(d[0].fix.is_none(), "{d:#?}");
+        assert!(!d[0].help.as_deref().unwrap_or("").contains("did you mean"));
     }
 
     #[test]

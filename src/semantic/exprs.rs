@@ -17,11 +17,11 @@
 //! inside the string to file offsets ([`ExprSite::span`], [`crate::expr::span_map`]). Rules read this index and
 //! never parse an expression themselves.
 
+use super::jsonata_sites::{self, ExprKey, ExprString};
+use super::path_sites::{self, ExprSite, PathRole, TemplateField};
 use crate::expr::jsonata::{self, Enclosed};
 use crate::expr::{classify, TemplateExpr};
 use crate::model::{Definition, Site};
-use crate::rules::jsonata_sites::{self, ExprKey, ExprString};
-use crate::rules::path_sites::{self, ExprSite, PathRole, TemplateField};
 use crate::syntax::Span;
 use std::collections::HashMap;
 
@@ -106,6 +106,16 @@ impl<'a> Exprs<'a> {
     pub fn path_at(&self, node_span: Span) -> Option<&PathExpr<'a>> {
         self.paths.get(*self.by_span.get(&node_span)?)
     }
+
+    /// The JSONata string whose node has this span (the string token's span, quotes included).
+    pub fn jsonata_at(&self, node_span: Span) -> Option<&JsonataExpr<'a>> {
+        // Listed in document order, each string once.
+        let i = self
+            .jsonata
+            .binary_search_by_key(&node_span, |j| j.string.node.span)
+            .ok()?;
+        self.jsonata.get(i)
+    }
 }
 
 #[cfg(test)]
@@ -150,6 +160,11 @@ mod tests {
         assert_eq!(ex.paths[0].site.pointer, "/States/P/Parameters/a.$");
         assert_eq!(ex.paths[4].role(), PathRole::ResultPath);
         assert_eq!(ex.templates.len(), 1);
+        let k = ex
+            .jsonata_at(ex.jsonata[1].string.node.span)
+            .map(|j| j.string.text);
+        assert_eq!(k, Some("{% ( %}"));
+        assert!(ex.jsonata_at(Span::new(0, 1)).is_none());
         let in_path = ex.path_at(ex.paths[3].site.node.span).map(|p| p.site.text);
         assert_eq!(in_path, Some("$.in"));
         assert!(ex.path_at(Span::new(0, 1)).is_none());

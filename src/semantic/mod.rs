@@ -21,10 +21,14 @@ use petgraph::Direction;
 use std::collections::{HashMap, VecDeque};
 
 mod exprs;
+pub mod jsonata_sites;
+pub mod path_sites;
 #[cfg(test)]
 mod tests;
 
 pub use exprs::{Exprs, JsonataExpr, PathExpr};
+pub use jsonata_sites::{ExprKey, ExprString};
+pub use path_sites::{ExprSite, PathRole, TemplateField};
 
 /// A scope of a [`Semantic`]; the machine is `ScopeId(0)`, then the nested scopes depth-first in source order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
