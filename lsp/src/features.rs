@@ -8,6 +8,7 @@ use crate::query;
 use crate::shapes;
 use crate::tables;
 use aslint::expr::intrinsic::{ParamKind, SIGNATURES};
+use aslint::model::context::CONTEXT_FIELDS;
 use aslint::model::spec::{self, Lang, ObjectKind, ValueKind};
 use aslint::model::{self, Definition, QueryLanguage, Scope, ScopeKind, State, StateType};
 use aslint::semantic::Semantic;
@@ -476,7 +477,8 @@ fn expression_items(
         return;
     }
     if word.starts_with("$$") {
-        for (f, d) in tables::CONTEXT_FIELDS {
+        for field in CONTEXT_FIELDS {
+            let (f, d) = (field.path, field.doc);
             let text = format!("$$.{f}");
             out.push(CompletionItem {
                 label: text.clone(),
@@ -658,9 +660,10 @@ fn hover_in(doc: &Document, off: usize, root: &Node, sem: &Semantic<'_>) -> Opti
                 return Some((text, Span::new(base + s, base + e)));
             }
             if let Some(rest) = name.strip_prefix("$$.") {
-                if let Some((f, d)) = tables::CONTEXT_FIELDS
+                if let Some((f, d)) = CONTEXT_FIELDS
                     .iter()
-                    .find(|(f, _)| rest.starts_with(f))
+                    .find(|c| rest.starts_with(c.path))
+                    .map(|c| (c.path, c.doc))
                 {
                     let base = last.node.span.start();
                     return Some((format!("**`$$.{f}`**: {d}"), Span::new(base + s, base + e)));

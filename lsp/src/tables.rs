@@ -146,6 +146,7 @@ pub const ERROR_NAMES: &[(&str, &str)] = &[
     ("States.HeartbeatTimeout", "A task sent no heartbeat for longer than `HeartbeatSeconds`."),
     ("States.Timeout", "A task ran longer than `TimeoutSeconds`, or failed to heartbeat."),
     ("States.TaskFailed", "A task failed; matches every error except `States.Timeout`."),
+    ("States.Http.Socket", "An HTTP Task (`arn:aws:states:::http:invoke`) timed out waiting for the endpoint."),
     ("States.Permissions", "A task lacked the privileges to run its code."),
     ("States.ResultPathMatchFailure", "`ResultPath` could not be applied to the state input."),
     ("States.ParameterPathFailure", "A field of `Parameters` ending in `.$` could not be resolved."),
@@ -158,50 +159,6 @@ pub const ERROR_NAMES: &[(&str, &str)] = &[
     ("States.ResultWriterFailed", "A Map state's ResultWriter could not write its results."),
     ("States.Runtime", "A runtime error (such as a path that matches nothing); never retried."),
     ("States.DataLimitExceeded", "An input, output or result exceeded 256 KiB; never retried."),
-];
-
-/// Context-object fields (`$$.` paths), with a description.
-pub const CONTEXT_FIELDS: &[(&str, &str)] = &[
-    ("Execution.Id", "The ARN of the execution."),
-    ("Execution.Input", "The execution's input."),
-    ("Execution.Name", "The execution's name."),
-    ("Execution.RoleArn", "The role the execution runs with."),
-    (
-        "Execution.StartTime",
-        "When the execution started (ISO 8601).",
-    ),
-    (
-        "Execution.RedriveCount",
-        "How many times the execution was redriven.",
-    ),
-    (
-        "Execution.RedriveTime",
-        "When the execution was last redriven.",
-    ),
-    ("StateMachine.Id", "The ARN of the state machine."),
-    ("StateMachine.Name", "The state machine's name."),
-    ("State.EnteredTime", "When the current state was entered."),
-    ("State.Name", "The current state's name."),
-    (
-        "State.RetryCount",
-        "How many retries of the current state have run.",
-    ),
-    (
-        "Task.Token",
-        "The task token (callback `.waitForTaskToken` tasks only).",
-    ),
-    (
-        "Map.Item.Index",
-        "The index of the current Map item (in a Map's `ItemSelector`).",
-    ),
-    (
-        "Map.Item.Value",
-        "The current Map item (in a Map's `ItemSelector`).",
-    ),
-    (
-        "Map.Item.Key",
-        "The key of the current item when a Map iterates over an object.",
-    ),
 ];
 
 /// JSONata `$states` members.
@@ -354,6 +311,16 @@ mod tests {
         for c in COMPARISONS {
             assert!(field_doc(c.name).is_some(), "no doc for `{}`", c.name);
         }
+    }
+
+    #[test]
+    fn error_docs_match_the_library_list() {
+        use aslint::rules::error_handling::PREDEFINED_ERRORS;
+        let mut documented: Vec<&str> = ERROR_NAMES.iter().map(|(n, _)| *n).collect();
+        let mut known: Vec<&str> = PREDEFINED_ERRORS.to_vec();
+        documented.sort_unstable();
+        known.sort_unstable();
+        assert_eq!(documented, known);
     }
 
     #[test]
