@@ -15,7 +15,8 @@
 //! exclude = ["vendor/**"]
 //! ```
 use crate::diagnostics::Severity;
-use crate::rules::{did_you_mean, Category, RuleMeta, RULES};
+use crate::rules::{Category, RuleMeta, RULES};
+use crate::suggest::did_you_mean;
 use serde::Deserialize;
 use std::ops::Range;
 use std::path::{Path, PathBuf};

@@ -14,5 +14,6 @@ pub mod render;
 pub mod rules;
 pub mod semantic;
 pub mod sim;
+pub mod suggest;
 pub mod syntax;
 pub mod typeflow;

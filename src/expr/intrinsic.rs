@@ -724,8 +724,8 @@ fn check_rec(call: &Call, depth: usize, out: &mut Vec<Issue>) {
         let short = SIGNATURES
             .iter()
             .map(|s| s.name.trim_start_matches("States."));
-        let suggestion = crate::rules::did_you_mean(&call.name, candidates).or_else(|| {
-            crate::rules::did_you_mean(call.name.trim_start_matches("States."), short).and_then(
+        let suggestion = crate::suggest::did_you_mean(&call.name, candidates).or_else(|| {
+            crate::suggest::did_you_mean(call.name.trim_start_matches("States."), short).and_then(
                 |s| {
                     SIGNATURES
                         .iter()
@@ -1012,7 +1012,7 @@ fn check_literal(sig: &Signature, i: usize, kind: ParamKind, a: &Arg, out: &mut 
                 a.span,
                 format!("unknown hash algorithm '{}'", s.value),
             );
-            issue = match crate::rules::did_you_mean(&s.value, HASH_ALGORITHMS.iter().copied()) {
+            issue = match crate::suggest::did_you_mean(&s.value, HASH_ALGORITHMS.iter().copied()) {
                 Some(sug) => issue.help(format!("did you mean '{sug}'?")),
                 None => issue.help("use one of MD5, SHA-1, SHA-256, SHA-384, SHA-512"),
             };

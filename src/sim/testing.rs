@@ -346,7 +346,8 @@ impl Reader<'_> {
     ) -> Result<(), LoadError> {
         for m in members {
             if !allowed.contains(&m.key.text.as_str()) {
-                let help = match crate::rules::did_you_mean(&m.key.text, allowed.iter().copied()) {
+                let help = match crate::suggest::did_you_mean(&m.key.text, allowed.iter().copied())
+                {
                     Some(s) => format!("did you mean `{s}`?"),
                     None => format!("{what} accepts: {}", allowed.join(", ")),
                 };
