@@ -168,3 +168,31 @@ fn jsonata_expression_shapes() {
         assert_eq!(var(a, c, "k"), "integer");
     });
 }
+
+#[test]
+fn choice_rule_assign_applies_on_its_transition_only() {
+    let text = r#"{"StartAt":"C","States":{
+        "C":{"Type":"Choice","Assign":{"via":"default"},"Choices":[
+            {"Variable":"$.k","StringEquals":"a","Assign":{"via":1},"Next":"A"}],"Default":"B"},
+        "A":{"Type":"Succeed"},
+        "B":{"Type":"Succeed"}}}"#;
+    with(text, |sem, a| {
+        let (ra, rb) = (sem.resolve("A").expect("A"), sem.resolve("B").expect("B"));
+        assert_eq!(var(a, ra, "via"), "integer");
+        assert_eq!(var(a, rb, "via"), "string");
+    });
+}
+
+#[test]
+fn jsonata_result_and_error_output() {
+    let text = r#"{"QueryLanguage":"JSONata","StartAt":"T","States":{
+        "T":{"Type":"Task","Resource":"arn:aws:states:::lambda:invoke","Arguments":{"FunctionName":"f"},
+             "Output":"{% {'code': $states.result.StatusCode} %}",
+             "Catch":[{"ErrorEquals":["States.ALL"],"Output":"{% {'why': $states.errorOutput.Cause} %}","Next":"H"}],"Next":"N"},
+        "N":{"Type":"Succeed"},
+        "H":{"Type":"Succeed"}}}"#;
+    with(text, |sem, a| {
+        assert_eq!(at(sem, a, "N", |f| &f.input), "{code: integer}");
+        assert_eq!(at(sem, a, "H", |f| &f.input), "{why: string}");
+    });
+}
