@@ -302,7 +302,6 @@ pub fn analyze_with_input<'a>(sem: &Semantic<'a>, input: Shape) -> Analysis {
             map_item: false,
         },
         item: Shape::Unknown,
-        record: true,
         jsonata,
         assigned: HashMap::new(),
     };
@@ -346,8 +345,6 @@ struct Analyzer<'s, 'a> {
     site: context::Site,
     /// The Map item (`$$.Map.Item.Value`) while a Map's ItemSelector is analysed.
     item: Shape,
-    /// Reads are recorded (false while a state in a cycle is iterated to the fixpoint; a last pass records).
-    record: bool,
     /// The parsed JSONata expressions of the expression index by string node span, with their local names.
     jsonata: HashMap<Span, (&'s crate::expr::jsonata::AstNode, HashSet<String>)>,
     /// Assignments by key span (the last analysis of a state wins).
@@ -407,7 +404,8 @@ impl<'s, 'a> Analyzer<'s, 'a> {
     /// Analyses a scope to a fixpoint; returns the join of the outputs of its terminal states.
     ///
     /// The worklist is taken in reverse postorder, so a state is analysed after its predecessors (outside
-    /// cycles, exactly once). Reads of states in a cycle are recorded by one last pass over them at the fixpoint.
+    /// cycles, exactly once); each visit replaces the state's flow and reads, so the last one (at the fixpoint)
+    /// stays.
     fn scope(&mut self, id: ScopeId, input: Shape, vars: Shape, depth: usize) -> Shape {
         let sem = self.sem;
         let Some(sc) = sem.scope(id) else {
@@ -439,8 +437,6 @@ impl<'s, 'a> Analyzer<'s, 'a> {
             },
         );
         queue.insert(0);
-        let outer_record = self.record;
-        let mut cyclic: Vec<StateId> = Vec::new();
         let mut open_end = false;
         while let Some(pos) = queue.pop_first() {
             let Some(&sid) = order.get(pos) else { continue };
@@ -449,9 +445,6 @@ impl<'s, 'a> Analyzer<'s, 'a> {
             *n += 1;
             self.steps += 1;
             let in_cycle = sem.in_cycle(sid);
-            if in_cycle && *n == 1 {
-                cyclic.push(sid);
-            }
             let widened = (*n > WIDEN_AFTER && in_cycle) || self.steps > self.budget;
             let (state_input, state_vars) = match joined.get_mut(&sid) {
                 Some(j) => {
@@ -462,7 +455,6 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                 }
                 None => (Shape::Unknown, empty_vars()),
             };
-            self.record = outer_record && !in_cycle;
             let t = self.transfer(sid, info.state, state_input, state_vars, depth);
             // Send the output along every transition.
             for tid in &info.outgoing {
@@ -517,17 +509,6 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                 open_end = true;
             }
             self.flows.insert(sid, t.flow);
-        }
-        // The fixpoint is reached: analyse the states of cycles once more, recording their reads.
-        self.record = outer_record;
-        if outer_record {
-            for sid in cyclic {
-                let (Some(info), Some((i, v))) = (sem.state(sid), joined.get(&sid).cloned()) else {
-                    continue;
-                };
-                let t = self.transfer(sid, info.state, i, v, depth);
-                self.flows.insert(sid, t.flow);
-            }
         }
         for (sid, m) in inputs {
             if let Some(f) = self.flows.get_mut(&sid) {
@@ -1409,23 +1390,21 @@ impl<'s, 'a> Analyzer<'s, 'a> {
             }
         };
         let lookup = base.lookup(&path.segments);
-        if self.record {
-            reads.push(Read {
-                state: slot.sid,
-                field: slot.field,
-                token: slot.node.span,
-                pointer: slot.pointer.to_string(),
-                offset,
-                text: text.to_string(),
-                path: relative(path, if parsed.is_some() { offset } else { 0 }),
-                against,
-                lookup: lookup.clone(),
-                expect,
-                required: true,
-                from_input: against == Against::Input
-                    || (against == Against::Effective && self.no_input_path),
-            });
-        }
+        reads.push(Read {
+            state: slot.sid,
+            field: slot.field,
+            token: slot.node.span,
+            pointer: slot.pointer.to_string(),
+            offset,
+            text: text.to_string(),
+            path: relative(path, if parsed.is_some() { offset } else { 0 }),
+            against,
+            lookup: lookup.clone(),
+            expect,
+            required: true,
+            from_input: against == Against::Input
+                || (against == Against::Effective && self.no_input_path),
+        });
         Some(lookup)
     }
 
@@ -1614,7 +1593,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                         ParamKind::Object => Some(Kind::Object),
                         _ => None,
                     });
-                    let expect = kind.filter(|_| self.record).map(|k| Expect {
+                    let expect = kind.map(|k| Expect {
                         kind: k,
                         by: format!("argument {} of `{}`", i + 1, call.name),
                         soft: false,
