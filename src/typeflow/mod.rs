@@ -571,6 +571,15 @@ impl<'s, 'a> Analyzer<'s, 'a> {
         let ctx = context::shape(self.site, &self.machine_input, &Shape::Unknown);
         let no_locals = HashSet::new();
         let kids = self.children.get(&sid).cloned().unwrap_or_default();
+        // What the fields evaluated before the result see.
+        let before = jsonata::Env {
+            input: &input,
+            result: None,
+            error_output: None,
+            context: &ctx,
+            vars: &vars,
+            locals: &no_locals,
+        };
         let result = match ty {
             Some(StateType::Task) => Some(
                 st.resource
@@ -582,17 +591,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
             ),
             Some(StateType::Parallel) => {
                 let branch_input = match &st.arguments {
-                    Some(a) => {
-                        let env = jsonata::Env {
-                            input: &input,
-                            result: None,
-                            error_output: None,
-                            context: &ctx,
-                            vars: &vars,
-                            locals: &no_locals,
-                        };
-                        self.jsonata_value(a.node, &env, 0)
-                    }
+                    Some(a) => self.jsonata_value(a.node, &before, 0),
                     None => input.clone(),
                 };
                 let mut outs = Vec::new();
@@ -602,10 +601,42 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                 Some(Shape::Tuple(outs))
             }
             Some(StateType::Map) => {
+                // The items: `Items` (default: the input), each iteration's input: `ItemSelector` (where
+                // `$states.context.Map.Item` is the item) or the item.
+                let items = match &st.items {
+                    Some(f) => self.jsonata_value(f.node, &before, 0),
+                    None => input.clone(),
+                };
+                let item = match items {
+                    _ if st.item_reader.is_some() => Shape::Unknown,
+                    Shape::Array(x) => *x,
+                    Shape::Tuple(xs) => join_all(xs.iter()),
+                    _ => Shape::Unknown,
+                };
+                let iteration = match &st.item_selector {
+                    Some(sel) => {
+                        let site = context::Site {
+                            map_item: true,
+                            ..self.site
+                        };
+                        let ctx = context::shape(site, &self.machine_input, &item);
+                        let env = jsonata::Env {
+                            context: &ctx,
+                            ..before
+                        };
+                        self.jsonata_value(sel.node, &env, 0)
+                    }
+                    None => item,
+                };
+                let iteration = if st.item_batcher.is_some() {
+                    Shape::Unknown
+                } else {
+                    iteration
+                };
                 let mut out = Shape::Unknown;
                 for k in kids {
                     let child = self.child_vars(k, &vars);
-                    out = self.scope(k, Shape::Unknown, child, depth + 1);
+                    out = self.scope(k, iteration.clone(), child, depth + 1);
                 }
                 Some(if st.result_writer.is_some() {
                     Shape::Unknown
@@ -624,12 +655,8 @@ impl<'s, 'a> Analyzer<'s, 'a> {
         // The child scopes changed the analyser's state: back to this one's.
         self.vars = vars.clone();
         let env = jsonata::Env {
-            input: &input,
             result: result.as_ref(),
-            error_output: None,
-            context: &ctx,
-            vars: &vars,
-            locals: &no_locals,
+            ..before
         };
         let out = match (&st.output, ty) {
             (Some(o), Some(_)) => self.jsonata_value(o.node, &env, 0),

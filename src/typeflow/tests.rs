@@ -196,3 +196,17 @@ fn jsonata_result_and_error_output() {
         assert_eq!(at(sem, a, "H", |f| &f.input), "{why: string}");
     });
 }
+
+#[test]
+fn jsonata_map_items_and_item_selector() {
+    let text = r#"{"QueryLanguage":"JSONata","StartAt":"M","States":{
+        "M":{"Type":"Map","Items":"{% [1, 2, 3] %}",
+             "ItemSelector":{"v":"{% $states.context.Map.Item.Value %}","i":"{% $states.context.Map.Item.Index %}","tag":"x"},
+             "ItemProcessor":{"StartAt":"I","States":{"I":{"Type":"Pass","End":true}}},"End":true}}}"#;
+    let item = "{i: integer, tag: string, v: integer}";
+    with(text, |sem, a| {
+        assert_eq!(at(sem, a, "I", |f| &f.input), item);
+        // The Map's result: the array of its iterations' outputs.
+        assert_eq!(at(sem, a, "M", |f| &f.output), format!("array of {item}"));
+    });
+}
