@@ -187,12 +187,20 @@ impl Analysis {
     pub fn reads(&self) -> impl Iterator<Item = &Read> + '_ {
         self.flows.iter().flatten().flat_map(|f| f.reads.iter())
     }
-    /// The shape of `path` (a `$...` path) in the effective input of a state, for hover: `None` when the state is
-    /// not reached or the text is not a path.
+    /// The shape of `path` for hover: a `$...` path in the effective input of a state, or a `$var...` path in the
+    /// value the variable holds on entry to it. `None` when the state is not reached, the text is not such a path,
+    /// or the variable is not assigned on any path to the state.
     pub fn shape_at(&self, id: StateId, path: &str) -> Option<Lookup> {
         let f = self.state(id)?;
         let p = Path::parse(path).ok()?;
-        (p.root == Root::Input).then(|| f.effective.lookup(&p.segments))
+        match &p.root {
+            Root::Input => Some(f.effective.lookup(&p.segments)),
+            Root::Variable(name) => match self.variable_at(id, name)? {
+                Lookup::Found(s, _) => Some(s.lookup(&p.segments)),
+                other => Some(other),
+            },
+            Root::Context => None,
+        }
     }
     /// Every assignment of a reached state, in source order, with the shape assigned.
     pub fn assignments(&self) -> &[Assigned] {

@@ -100,6 +100,13 @@ fn jsonpath_assign_tracks_variable_shapes_and_reads() {
         assert_eq!(bad.len(), 1, "{bad:#?}");
         assert_eq!(bad[0].text, "$order.nope");
         assert_eq!(bad[0].against, Against::Variable);
+        // Hover and completion on a variable path.
+        assert_eq!(a.fields_at(b, "$order"), vec!["id", "qty"]);
+        assert_eq!(
+            a.shape_at(b, "$order.qty"),
+            Some(Lookup::Found(Shape::integer(), Presence::Always))
+        );
+        assert_eq!(a.shape_at(b, "$nobody"), None);
         let names: Vec<&str> = a.assignments().iter().map(|x| x.name.as_str()).collect();
         assert_eq!(names, vec!["order", "n", "tag"]);
     });
