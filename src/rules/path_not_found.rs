@@ -7,9 +7,11 @@ use crate::typeflow::{self, Lookup, Presence, Shape};
 declare_rule! {
     /// ## What it does
     /// Reports a JSONPath reference (`InputPath`, a `key.$` value, `ItemsPath`, a Choice `Variable`, a `...Path`
-    /// field, an intrinsic argument) to a field that the data reaching the state does not have. The shape of the
-    /// data is inferred along every transition into the state: an error when no path into the state provides the
-    /// field, a warning when only some do.
+    /// field, an intrinsic argument, an `Assign` value) to a field that the data reaching the state does not have.
+    /// The shape of the data is inferred along every transition into the state: an error when no path into the
+    /// state provides the field, a warning when only some do. Reads of workflow variables (`$order.id`) are checked
+    /// against the shapes their `Assign`s give them, and reads of `$$.Execution.Input` and `$$.Map.Item.Value`
+    /// against the execution input and the Map item.
     ///
     /// Only data the definition builds itself (a Pass `Result`, `Parameters`, `ResultSelector`, a catcher's
     /// `{Error, Cause}`, Map and Parallel results) can prove a field absent; the execution input and task results
@@ -69,10 +71,10 @@ impl Rule for PathNotFound {
                     // The first step that is only sometimes present.
                     let Some((i, parent)) = (1..=read.path.segments.len()).find_map(|k| {
                         let prefix = read.path.segments.get(..k)?;
-                        match flow_base(read, flow).lookup(prefix) {
+                        match analysis.base(read).lookup(prefix) {
                             Lookup::Found(_, Presence::Sometimes) => Some((
                                 k - 1,
-                                match flow_base(read, flow).lookup(prefix.get(..k - 1)?) {
+                                match analysis.base(read).lookup(prefix.get(..k - 1)?) {
                                     Lookup::Found(s, _) => s,
                                     _ => Shape::Unknown,
                                 },
@@ -86,6 +88,11 @@ impl Rule for PathNotFound {
                 }
                 _ => continue,
             };
+            // The structure of the context object is `invalid-context-path`'s business; only the data it holds
+            // (the execution input, the Map item) is checked here.
+            if read.against == typeflow::Against::Context && !in_context_data(read, segment) {
+                continue;
+            }
             let Some(seg) = read.path.segments.get(segment) else {
                 continue;
             };
@@ -95,7 +102,8 @@ impl Rule for PathNotFound {
                 _ => "value".to_string(),
             };
             let span = read.span_in(ctx.text, seg.span);
-            let against = read.against.describe();
+            let against = against_text(read);
+            let against = against.as_str();
             let mut d = if always {
                 META.diagnostic(span, format!("`{text}` is not in {against} of {who}"))
                     .label(format!("no {what} in {}", parent.describe()))
@@ -113,7 +121,7 @@ impl Rule for PathNotFound {
                 d
             };
             let keep = |l: &Lookup| matches!(l, Lookup::Absent { .. });
-            for (s, m) in producers(sem, st, flow, read, keep) {
+            for (s, m) in producers(sem, analysis, st, flow, read, keep) {
                 d = d.secondary(s, m);
             }
             d = if always {
@@ -147,13 +155,32 @@ impl Rule for PathNotFound {
     }
 }
 
-/// The shape a read was looked up in.
-fn flow_base(read: &typeflow::Read, flow: &typeflow::StateFlow) -> Shape {
-    match read.against {
-        typeflow::Against::Input => flow.input.clone(),
-        typeflow::Against::Effective => flow.effective.clone(),
-        typeflow::Against::Result => flow.result.clone().unwrap_or(Shape::Unknown),
-        typeflow::Against::Output => flow.merged.clone(),
+/// True when segment `segment` of a `$$` path is inside `$$.Execution.Input` or `$$.Map.Item.Value`.
+fn in_context_data(read: &typeflow::Read, segment: usize) -> bool {
+    let names: Vec<&str> = read
+        .path
+        .segments
+        .iter()
+        .take(3)
+        .map(|s| match &s.selector {
+            Selector::Name(n) => n.as_str(),
+            _ => "",
+        })
+        .collect();
+    match names.as_slice() {
+        ["Execution", "Input", ..] => segment >= 2,
+        ["Map", "Item", "Value"] => segment >= 3,
+        _ => false,
+    }
+}
+
+/// What a read looks into, for messages: "the input", "the value of `$order`".
+fn against_text(read: &typeflow::Read) -> String {
+    match (&read.against, &read.path.root) {
+        (typeflow::Against::Variable, crate::expr::jsonpath::Root::Variable(n)) => {
+            format!("the value of `${n}`")
+        }
+        (a, _) => a.describe().to_string(),
     }
 }
 

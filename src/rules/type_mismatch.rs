@@ -7,9 +7,14 @@ declare_rule! {
     /// ## What it does
     /// Reports a path whose value, as inferred along every transition into the state, has a type the place that
     /// reads it cannot use: an `ItemsPath` that is not an array, a `SecondsPath`, `TimeoutSecondsPath`,
-    /// `HeartbeatSecondsPath` or `MaxConcurrencyPath` that is not a number, a `TimestampPath` that is not a
+    /// `HeartbeatSecondsPath` or `MaxConcurrencyPath` that is not a number (a string is accepted at
+    /// `MaxConcurrencyPath`, which AWS parses as an integer), a `TimestampPath` that is not a
     /// string, an intrinsic function argument of the wrong type, or a Choice comparison against a value of
     /// another type.
+    ///
+    /// The value may come from the data, a workflow variable (its `Assign`), the context object (`$$.Map.Item.Index`
+    /// is a number, `$$.Execution.StartTime` a string) or a JSONata state's `Output` (object and array constructors,
+    /// `&` gives a string, arithmetic a number, comparisons a boolean, common functions their return type).
     ///
     /// Only provable mismatches are reported: a value whose type is unknown (the execution input, a task result)
     /// never is.
@@ -56,7 +61,7 @@ impl Rule for TypeMismatch {
             let Lookup::Found(shape, _) = &read.lookup else {
                 continue;
             };
-            if !shape.is_never(expect.kind) {
+            if !shape.is_never(expect.kind) || expect.also.is_some_and(|k| !shape.is_never(k)) {
                 continue;
             }
             let (Some(info), Some(flow)) = (sem.state(read.state), analysis.state(read.state))
@@ -83,7 +88,7 @@ impl Rule for TypeMismatch {
                     ),
                 )
                 .label(shape.describe());
-            for (s, m) in producers(sem, st, flow, read, |_| true) {
+            for (s, m) in producers(sem, analysis, st, flow, read, |_| true) {
                 d = d.secondary(s, m);
             }
             d = if expect.soft {

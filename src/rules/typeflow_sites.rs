@@ -1,10 +1,11 @@
 //! What the type-flow rules (`path-not-found`, `type-mismatch`, `result-path-discards-input`) share: where the
 //! shape a read sees comes from, for secondary labels.
 
+use crate::expr::jsonpath::Root;
 use crate::model::State;
 use crate::semantic::{Semantic, TransitionKind};
 use crate::syntax::Span;
-use crate::typeflow::{Against, Lookup, Read, StateFlow};
+use crate::typeflow::{Against, Analysis, Lookup, Read, StateFlow};
 
 /// Most secondary labels naming producers.
 const MAX_PRODUCERS: usize = 3;
@@ -13,6 +14,7 @@ const MAX_PRODUCERS: usize = 3;
 /// the lookup of the path in what they bring (e.g. only those that lack the field).
 pub fn producers(
     sem: &Semantic<'_>,
+    analysis: &Analysis,
     st: &State<'_>,
     flow: &StateFlow,
     read: &Read,
@@ -63,7 +65,10 @@ pub fn producers(
                                 None => match (&from.state.result, &from.state.parameters) {
                                     (Some(r), _) => (r.key.span, "its `Result`"),
                                     (None, Some(p)) => (p.key.span, "its `Parameters`"),
-                                    _ => (from.state.name.span, "it"),
+                                    _ => match &from.state.output {
+                                        Some(o) => (o.key.span, "its `Output`"),
+                                        None => (from.state.name.span, "it"),
+                                    },
                                 },
                             },
                         },
@@ -80,8 +85,24 @@ pub fn producers(
         }
         return out;
     }
+    if let (Against::Variable, Root::Variable(name)) = (read.against, &read.path.root) {
+        // Where the variable gets the shape read: its assignments.
+        for a in analysis.assignments().iter().filter(|a| &a.name == name) {
+            if out.len() >= MAX_PRODUCERS {
+                break;
+            }
+            let by = sem.state(a.state).map_or("", |s| s.name());
+            out.push((
+                a.span,
+                format!("`${name}` is assigned {} by `{by}`", a.shape.describe()),
+            ));
+        }
+        return out;
+    }
     let base = match read.against {
         Against::Result => "the result",
+        Against::Context => "the context object",
+        Against::ErrorOutput => "the error output",
         Against::Output => "the output before `OutputPath`",
         _ => "the effective input",
     };
@@ -92,6 +113,7 @@ pub fn producers(
     }
     .unwrap_or_else(|| "unknown".into());
     let span = match read.against {
+        Against::Context | Against::ErrorOutput | Against::Variable => None,
         Against::Result => st.resource.as_ref().map(|r| r.key.span),
         Against::Output => st
             .result_path

@@ -4,13 +4,23 @@
 //! The transfer of a JSONPath state mirrors the simulator: InputPath → Parameters → result (Pass `Result`, a
 //! known task result, the Map's array of iteration outputs, the Parallel's tuple of branch outputs) →
 //! ResultSelector → ResultPath (merged into the raw input) → OutputPath. A catcher sends `{Error, Cause}` placed at
-//! its ResultPath. JSONata states pass their input on when they have no `Output`, and give `Unknown` otherwise.
+//! its ResultPath. JSONata states give their `Output` where its shape is evident ([`jsonata`]), their input (Pass,
+//! Choice, Wait, Succeed) or their result (Task, Map, Parallel) when they have none.
+//!
+//! Workflow variables are tracked beside the data: an object shape with one field per variable (optional when
+//! assigned on some paths only), updated by each state's `Assign` on its way out (a catcher's on its transition, a
+//! choice rule's on its rule's), joined at merge points. A Parallel branch or inline Map iteration starts with the
+//! variables of its state's entry, a Distributed Map child with none; nothing assigned inside is visible after.
+//! `$var.field` reads are checked like `$.field` reads, and `$$` reads against the context object
+//! ([`context::shape`]).
 //!
 //! The machine input is `Unknown` unless given ([`analyze_with_input`]). Unknown stays silent: only a path into a
 //! closed object (one built by the definition itself) can be proven absent. Loops iterate to a fixpoint; a state
 //! whose input keeps changing is widened to `Unknown`, and a global step budget bounds the work, so the analysis
 //! always terminates quickly.
 
+pub mod context;
+pub mod jsonata;
 pub mod known;
 pub mod query;
 pub mod shape;
@@ -24,7 +34,7 @@ use crate::model::{PathOrNull, QueryLanguage, RawField, State, StateType};
 use crate::rules::path_sites::is_unknown;
 use crate::semantic::{ScopeId, Semantic, StateId, Target, TransitionKind};
 use crate::syntax::{Node, Span, Value};
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Times a state may be re-analysed with a changed input before its input is widened to `Unknown`.
 const WIDEN_AFTER: u32 = 4;
@@ -44,6 +54,12 @@ pub enum Against {
     Result,
     /// The state output before OutputPath.
     Output,
+    /// A workflow variable (`$name...`): the value it holds on entry to the state.
+    Variable,
+    /// The context object (`$$...`).
+    Context,
+    /// A catcher's error output `{Error, Cause}` (the `$` of a JSONPath catcher's `Assign`).
+    ErrorOutput,
 }
 
 impl Against {
@@ -53,6 +69,9 @@ impl Against {
             Against::Effective => "the effective input",
             Against::Result => "the result",
             Against::Output => "the output",
+            Against::Variable => "the variable",
+            Against::Context => "the context object",
+            Against::ErrorOutput => "the error output",
         }
     }
 }
@@ -65,6 +84,8 @@ pub struct Expect {
     pub by: String,
     /// True when a mismatch does not fail the execution (a Choice comparison then evaluates to false).
     pub soft: bool,
+    /// Another kind the place also accepts (`MaxConcurrencyPath` parses a string as an integer).
+    pub also: Option<Kind>,
 }
 
 /// One path read by a state, with what the analysis knows about it.
@@ -109,6 +130,8 @@ pub struct Incoming {
     pub from: Option<StateId>,
     pub kind: TransitionKind,
     pub shape: Shape,
+    /// The workflow variables the transition brings (an object shape, one field per variable).
+    pub vars: Shape,
 }
 
 /// What the analysis knows about one state.
@@ -130,8 +153,21 @@ pub struct StateFlow {
     pub origin: Option<(Span, &'static str)>,
     /// What each incoming transition brings.
     pub incoming: Vec<Incoming>,
+    /// The workflow variables on entry (an object shape, one field per variable; the join of `incoming`).
+    pub vars: Shape,
     /// Every path the state reads.
     pub reads: Vec<Read>,
+}
+
+/// One assignment of a workflow variable (a key of an `Assign`) with the shape it assigns.
+#[derive(Debug, Clone)]
+pub struct Assigned {
+    pub state: StateId,
+    /// The variable name (without `$` and without a JSONPath `.$` suffix).
+    pub name: String,
+    /// The key in the file.
+    pub span: Span,
+    pub shape: Shape,
 }
 
 /// The result of the analysis of one definition.
@@ -139,6 +175,8 @@ pub struct StateFlow {
 pub struct Analysis {
     /// Indexed by [`StateId::index`].
     flows: Vec<Option<StateFlow>>,
+    /// In source order.
+    assignments: Vec<Assigned>,
 }
 
 impl Analysis {
@@ -150,12 +188,65 @@ impl Analysis {
     pub fn reads(&self) -> impl Iterator<Item = &Read> + '_ {
         self.flows.iter().flatten().flat_map(|f| f.reads.iter())
     }
-    /// The shape of `path` (a `$...` path) in the effective input of a state, for hover: `None` when the state is
-    /// not reached or the text is not a path.
+    /// The shape of `path` for hover: a `$...` path in the effective input of a state, or a `$var...` path in the
+    /// value the variable holds on entry to it. `None` when the state is not reached, the text is not such a path,
+    /// or the variable is not assigned on any path to the state.
     pub fn shape_at(&self, id: StateId, path: &str) -> Option<Lookup> {
         let f = self.state(id)?;
         let p = Path::parse(path).ok()?;
-        (p.root == Root::Input).then(|| f.effective.lookup(&p.segments))
+        match &p.root {
+            Root::Input => Some(f.effective.lookup(&p.segments)),
+            Root::Variable(name) => match self.variable_at(id, name)? {
+                Lookup::Found(s, _) => Some(s.lookup(&p.segments)),
+                other => Some(other),
+            },
+            Root::Context => None,
+        }
+    }
+    /// Every assignment of a reached state, in source order, with the shape assigned.
+    pub fn assignments(&self) -> &[Assigned] {
+        &self.assignments
+    }
+    /// The shape of workflow variable `name` on entry to a state (`None` when the state is not reached or the
+    /// variable is not assigned on any path to it).
+    pub fn variable_at(&self, id: StateId, name: &str) -> Option<Lookup> {
+        match &self.state(id)?.vars {
+            Shape::Object(o) => o.fields.get(name).map(|p| {
+                if p.unsure {
+                    Lookup::Unknown
+                } else {
+                    let presence = if p.optional {
+                        Presence::Sometimes
+                    } else {
+                        Presence::Always
+                    };
+                    Lookup::Found(p.shape.clone(), presence)
+                }
+            }),
+            _ => None,
+        }
+    }
+    /// The shape a read was looked up in: the state's input, effective input, result or output, the variable's
+    /// value, the context object or the error output.
+    pub fn base(&self, read: &Read) -> Shape {
+        let Some(f) = self.state(read.state) else {
+            return Shape::Unknown;
+        };
+        match read.against {
+            Against::Input => f.input.clone(),
+            Against::Effective => f.effective.clone(),
+            Against::Result => f.result.clone().unwrap_or(Shape::Unknown),
+            Against::Output => f.merged.clone(),
+            Against::ErrorOutput => error_output(),
+            Against::Variable => match &read.path.root {
+                Root::Variable(n) => match self.variable_at(read.state, n) {
+                    Some(Lookup::Found(s, _)) => s,
+                    _ => Shape::Unknown,
+                },
+                _ => Shape::Unknown,
+            },
+            Against::Context => Shape::Unknown,
+        }
     }
     /// Field names known after `path` (`$` or `$.a.b`) in a state's effective input, for completion.
     pub fn fields_at(&self, id: StateId, path: &str) -> Vec<String> {
@@ -195,6 +286,16 @@ pub fn analyze_with_input<'a>(sem: &Semantic<'a>, input: Shape) -> Analysis {
             None => machine = machine.or(Some(sc.id)),
         }
     }
+    let mut jsonata = HashMap::new();
+    for j in &sem.exprs().jsonata {
+        let (Some(parsed), Some(enclosed)) = (&j.parsed, &j.enclosed) else {
+            continue;
+        };
+        if let Some(ast) = &parsed.ast {
+            let locals = crate::expr::jsonata::local_bindings(enclosed.body, &parsed.tokens);
+            jsonata.insert(j.string.node.span, (ast, locals));
+        }
+    }
     let budget = sem.states().len().saturating_mul(40).saturating_add(2_000);
     let mut a = Analyzer {
         sem,
@@ -203,9 +304,18 @@ pub fn analyze_with_input<'a>(sem: &Semantic<'a>, input: Shape) -> Analysis {
         steps: 0,
         budget,
         no_input_path: true,
+        machine_input: input.clone(),
+        vars: empty_vars(),
+        site: context::Site {
+            state: None,
+            map_item: false,
+        },
+        item: Shape::Unknown,
+        jsonata,
+        assigned: HashMap::new(),
     };
     if let Some(m) = machine {
-        a.scope(m, input, 0);
+        a.scope(m, input, empty_vars(), 0);
     }
     let mut flows: Vec<Option<StateFlow>> = Vec::new();
     flows.resize_with(sem.states().len(), || None);
@@ -214,7 +324,18 @@ pub fn analyze_with_input<'a>(sem: &Semantic<'a>, input: Shape) -> Analysis {
             *slot = Some(f);
         }
     }
-    Analysis { flows }
+    let mut assignments: Vec<Assigned> = a
+        .assigned
+        .into_values()
+        .filter(|x| flows.get(x.state.index()).is_some_and(Option::is_some))
+        .collect();
+    assignments.sort_by_key(|x| (x.span.start(), x.span.end()));
+    Analysis { flows, assignments }
+}
+
+/// No workflow variable: the variables at the start of an execution (or of a Distributed Map child).
+fn empty_vars() -> Shape {
+    Shape::Object(Obj::default())
 }
 
 struct Analyzer<'s, 'a> {
@@ -225,18 +346,76 @@ struct Analyzer<'s, 'a> {
     budget: usize,
     /// The state being analysed has no InputPath (reads of its effective input read its raw input).
     no_input_path: bool,
+    /// The execution input (`$$.Execution.Input`).
+    machine_input: Shape,
+    /// The workflow variables on entry to the state being analysed.
+    vars: Shape,
+    /// Where the state being analysed reads the context object (built only when a `$$` path is read).
+    site: context::Site,
+    /// The Map item (`$$.Map.Item.Value`) while a Map's ItemSelector is analysed.
+    item: Shape,
+    /// The parsed JSONata expressions of the expression index by string node span, with their local names.
+    jsonata: HashMap<Span, (&'s crate::expr::jsonata::AstNode, HashSet<String>)>,
+    /// Assignments by key span (the last analysis of a state wins).
+    assigned: HashMap<Span, Assigned>,
+}
+
+/// Where a read is: its state, field, string node and pointer.
+#[derive(Clone, Copy)]
+struct Slot<'a, 'p> {
+    sid: StateId,
+    field: &'static str,
+    node: &'a Node,
+    pointer: &'p str,
 }
 
 /// What one transfer produces.
 struct Transfer {
     flow: StateFlow,
-    /// Output per catcher index.
-    catch: Vec<Shape>,
+    /// Output and variables per catcher index.
+    catch: Vec<(Shape, Shape)>,
+    /// The variables after the state (sent with `Next` and `Default`).
+    vars: Shape,
+    /// Per top-level choice rule: its own output (JSONata rule `Output`) and the variables it sends.
+    rules: Vec<(Option<Shape>, Shape)>,
+}
+
+/// The states of a scope reachable from `start` in reverse postorder of a depth-first walk (iterative).
+fn reverse_postorder(sem: &Semantic<'_>, start: StateId) -> Vec<StateId> {
+    let mut post = Vec::new();
+    let mut seen: HashSet<StateId> = HashSet::new();
+    let mut stack: Vec<(StateId, usize)> = vec![(start, 0)];
+    seen.insert(start);
+    while let Some((sid, i)) = stack.last().copied() {
+        let out = sem.state(sid).map_or(&[][..], |s| s.outgoing.as_slice());
+        match out.get(i) {
+            Some(tid) => {
+                if let Some(top) = stack.last_mut() {
+                    top.1 += 1;
+                }
+                if let Some(Target::InScope(to)) = sem.transition(*tid).map(|t| t.target) {
+                    if seen.insert(to) {
+                        stack.push((to, 0));
+                    }
+                }
+            }
+            None => {
+                post.push(sid);
+                stack.pop();
+            }
+        }
+    }
+    post.reverse();
+    post
 }
 
 impl<'s, 'a> Analyzer<'s, 'a> {
     /// Analyses a scope to a fixpoint; returns the join of the outputs of its terminal states.
-    fn scope(&mut self, id: ScopeId, input: Shape, depth: usize) -> Shape {
+    ///
+    /// The worklist is taken in reverse postorder, so a state is analysed after its predecessors (outside
+    /// cycles, exactly once); each visit replaces the state's flow and reads, so the last one (at the fixpoint)
+    /// stays.
+    fn scope(&mut self, id: ScopeId, input: Shape, vars: Shape, depth: usize) -> Shape {
         let sem = self.sem;
         let Some(sc) = sem.scope(id) else {
             return Shape::Unknown;
@@ -247,40 +426,45 @@ impl<'s, 'a> Analyzer<'s, 'a> {
         let Some(start) = sc.start_state() else {
             return Shape::Unknown;
         };
+        let order = reverse_postorder(sem, start);
+        let rank: HashMap<StateId, usize> =
+            order.iter().enumerate().map(|(i, s)| (*s, i)).collect();
         let mut inputs: HashMap<StateId, BTreeMap<(usize, usize), Incoming>> = HashMap::new();
         let mut visits: HashMap<StateId, u32> = HashMap::new();
-        // The join of what reached each state so far, kept incrementally (a state with thousands of incoming
-        // transitions, such as a shared error handler, is not re-joined from scratch each time).
-        let mut joined: HashMap<StateId, Shape> = HashMap::new();
-        joined.insert(start, input.clone());
-        let mut queue: VecDeque<StateId> = VecDeque::new();
-        let mut queued: HashSet<StateId> = HashSet::new();
+        // The join of what reached each state so far (data, variables), kept incrementally (a state with
+        // thousands of incoming transitions, such as a shared error handler, is not re-joined from scratch).
+        let mut joined: HashMap<StateId, (Shape, Shape)> = HashMap::new();
+        joined.insert(start, (input.clone(), vars.clone()));
+        let mut queue: BTreeSet<usize> = BTreeSet::new();
         inputs.entry(start).or_default().insert(
             (usize::MAX, 0),
             Incoming {
                 from: None,
                 kind: TransitionKind::Start,
                 shape: input,
+                vars,
             },
         );
-        queue.push_back(start);
-        queued.insert(start);
-        let mut result: Option<Shape> = None;
+        queue.insert(0);
         let mut open_end = false;
-        while let Some(sid) = queue.pop_front() {
-            queued.remove(&sid);
+        while let Some(pos) = queue.pop_first() {
+            let Some(&sid) = order.get(pos) else { continue };
             let Some(info) = sem.state(sid) else { continue };
             let n = visits.entry(sid).or_insert(0);
             *n += 1;
             self.steps += 1;
-            let widened = (*n > WIDEN_AFTER && sem.in_cycle(sid)) || self.steps > self.budget;
-            let state_input = if widened {
-                joined.insert(sid, Shape::Unknown);
-                Shape::Unknown
-            } else {
-                joined.get(&sid).cloned().unwrap_or(Shape::Unknown)
+            let in_cycle = sem.in_cycle(sid);
+            let widened = (*n > WIDEN_AFTER && in_cycle) || self.steps > self.budget;
+            let (state_input, state_vars) = match joined.get_mut(&sid) {
+                Some(j) => {
+                    if widened {
+                        *j = (Shape::Unknown, widen_vars(&j.1));
+                    }
+                    j.clone()
+                }
+                None => (Shape::Unknown, empty_vars()),
             };
-            let t = self.transfer(sid, info.state, state_input, Vec::new(), depth);
+            let t = self.transfer(sid, info.state, state_input, state_vars, depth);
             // Send the output along every transition.
             for tid in &info.outgoing {
                 let Some(tr) = sem.transition(*tid) else {
@@ -290,19 +474,30 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                     open_end = true;
                     continue;
                 };
-                let shape = match tr.kind {
-                    TransitionKind::Catch { index } => {
-                        t.catch.get(index).cloned().unwrap_or(Shape::Unknown)
-                    }
-                    _ => t.flow.output.clone(),
+                let (shape, vars) = match tr.kind {
+                    TransitionKind::Catch { index } => t
+                        .catch
+                        .get(index)
+                        .cloned()
+                        .unwrap_or((Shape::Unknown, t.vars.clone())),
+                    TransitionKind::ChoiceRule { index } => match t.rules.get(index) {
+                        Some((out, v)) => (
+                            out.clone().unwrap_or_else(|| t.flow.output.clone()),
+                            v.clone(),
+                        ),
+                        None => (t.flow.output.clone(), t.vars.clone()),
+                    },
+                    _ => (t.flow.output.clone(), t.vars.clone()),
                 };
                 let key = (sid.index(), tid.index());
                 let slot = inputs.entry(to).or_default();
-                let changed = slot.get(&key).is_none_or(|old| old.shape != shape);
+                let changed = slot
+                    .get(&key)
+                    .is_none_or(|old| old.shape != shape || old.vars != vars);
                 if changed {
                     let j = match joined.remove(&to) {
-                        Some(old) => old.join(&shape),
-                        None => shape.clone(),
+                        Some((d, v)) => (d.join(&shape), v.join(&vars)),
+                        None => (shape.clone(), vars.clone()),
                     };
                     joined.insert(to, j);
                     slot.insert(
@@ -311,10 +506,11 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                             from: Some(sid),
                             kind: tr.kind,
                             shape,
+                            vars,
                         },
                     );
-                    if queued.insert(to) {
-                        queue.push_back(to);
+                    if let Some(r) = rank.get(&to) {
+                        queue.insert(*r);
                     }
                 }
             }
@@ -329,6 +525,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
             }
         }
         // The scope's output: the join of the outputs of its End/Succeed states (Fail states produce none).
+        let mut result: Option<Shape> = None;
         for sid in &sc.states {
             let Some(info) = sem.state(*sid) else {
                 continue;
@@ -348,66 +545,343 @@ impl<'s, 'a> Analyzer<'s, 'a> {
         }
         result.unwrap_or(Shape::Unknown)
     }
-
     fn transfer(
         &mut self,
         sid: StateId,
         st: &'a State<'a>,
         input: Shape,
-        incoming: Vec<Incoming>,
+        vars: Shape,
+        depth: usize,
+    ) -> Transfer {
+        let ty = st.state_type();
+        self.vars = vars.clone();
+        self.site = context::Site {
+            state: ty,
+            map_item: false,
+        };
+        self.item = Shape::Unknown;
+        if st.query_language == QueryLanguage::Jsonata || ty.is_none() {
+            return self.transfer_jsonata(sid, st, ty, input, vars, depth);
+        }
+        self.transfer_jsonpath(sid, st, ty.unwrap_or(StateType::Pass), input, vars, depth)
+    }
+
+    /// A JSONata state (or one whose type is unknown): `Output` where evident, else the input (Pass, Choice,
+    /// Wait, Succeed) or the result (Task, Map, Parallel); `Assign` with the shapes of its expressions.
+    fn transfer_jsonata(
+        &mut self,
+        sid: StateId,
+        st: &'a State<'a>,
+        ty: Option<StateType>,
+        input: Shape,
+        vars: Shape,
+        depth: usize,
+    ) -> Transfer {
+        let ctx = context::shape(self.site, &self.machine_input, &Shape::Unknown);
+        let no_locals = HashSet::new();
+        let kids = self.children.get(&sid).cloned().unwrap_or_default();
+        // What the fields evaluated before the result see.
+        let before = jsonata::Env {
+            input: &input,
+            result: None,
+            error_output: None,
+            context: &ctx,
+            vars: &vars,
+            locals: &no_locals,
+        };
+        let result = match ty {
+            Some(StateType::Task) => Some(
+                st.resource
+                    .as_ref()
+                    .and_then(|r| r.value)
+                    .filter(|r| !is_unknown(r))
+                    .and_then(known::result_shape)
+                    .unwrap_or(Shape::Unknown),
+            ),
+            Some(StateType::Parallel) => {
+                let branch_input = match &st.arguments {
+                    Some(a) => self.jsonata_value(a.node, &before, 0),
+                    None => input.clone(),
+                };
+                let mut outs = Vec::new();
+                for k in kids {
+                    outs.push(self.scope(k, branch_input.clone(), vars.clone(), depth + 1));
+                }
+                Some(Shape::Tuple(outs))
+            }
+            Some(StateType::Map) => {
+                // The items: `Items` (default: the input), each iteration's input: `ItemSelector` (where
+                // `$states.context.Map.Item` is the item) or the item.
+                let items = match &st.items {
+                    Some(f) => self.jsonata_value(f.node, &before, 0),
+                    None => input.clone(),
+                };
+                let item = match items {
+                    _ if st.item_reader.is_some() => Shape::Unknown,
+                    Shape::Array(x) => *x,
+                    Shape::Tuple(xs) => join_all(xs.iter()),
+                    _ => Shape::Unknown,
+                };
+                let iteration = match &st.item_selector {
+                    Some(sel) => {
+                        let site = context::Site {
+                            map_item: true,
+                            ..self.site
+                        };
+                        let ctx = context::shape(site, &self.machine_input, &item);
+                        let env = jsonata::Env {
+                            context: &ctx,
+                            ..before
+                        };
+                        self.jsonata_value(sel.node, &env, 0)
+                    }
+                    None => item,
+                };
+                let iteration = if st.item_batcher.is_some() {
+                    Shape::Unknown
+                } else {
+                    iteration
+                };
+                let mut out = Shape::Unknown;
+                for k in kids {
+                    let child = self.child_vars(k, &vars);
+                    out = self.scope(k, iteration.clone(), child, depth + 1);
+                }
+                Some(if st.result_writer.is_some() {
+                    Shape::Unknown
+                } else {
+                    Shape::Array(Box::new(out))
+                })
+            }
+            _ => {
+                // Child scopes of a state of unknown type are still analysed, with an unknown input.
+                for k in kids {
+                    self.scope(k, Shape::Unknown, vars.clone(), depth + 1);
+                }
+                None
+            }
+        };
+        // The child scopes changed the analyser's state: back to this one's.
+        self.vars = vars.clone();
+        let env = jsonata::Env {
+            result: result.as_ref(),
+            ..before
+        };
+        let out = match (&st.output, ty) {
+            (Some(o), Some(_)) => self.jsonata_value(o.node, &env, 0),
+            (None, Some(StateType::Task | StateType::Map | StateType::Parallel)) => {
+                result.clone().unwrap_or(Shape::Unknown)
+            }
+            (
+                None,
+                Some(StateType::Pass | StateType::Choice | StateType::Wait | StateType::Succeed),
+            ) => input.clone(),
+            _ => Shape::Unknown,
+        };
+        let vars_out = self.jsonata_assign(sid, st.assign.as_ref(), &env);
+        let rules = st
+            .choices
+            .iter()
+            .map(|r| {
+                let out = r
+                    .output
+                    .as_ref()
+                    .map(|o| self.jsonata_value(o.node, &env, 0));
+                let v = self.jsonata_assign(sid, r.assign.as_ref(), &env);
+                (out, v)
+            })
+            .collect();
+        let err = error_output();
+        let catch = st
+            .catch
+            .iter()
+            .map(|c| {
+                let env = jsonata::Env {
+                    result: None,
+                    error_output: Some(&err),
+                    ..env
+                };
+                let out = match &c.output {
+                    None if ty.is_some() => err.clone(),
+                    None => Shape::Unknown,
+                    Some(o) => self.jsonata_value(o.node, &env, 0),
+                };
+                (out, self.jsonata_assign(sid, c.assign.as_ref(), &env))
+            })
+            .collect();
+        Transfer {
+            flow: StateFlow {
+                input: input.clone(),
+                effective: input.clone(),
+                payload: input,
+                result,
+                merged: out.clone(),
+                output: out,
+                origin: None,
+                incoming: Vec::new(),
+                reads: Vec::new(),
+                vars: vars.clone(),
+            },
+            catch,
+            vars: vars_out,
+            rules,
+        }
+    }
+
+    /// The variables a child scope of a Map or Parallel state starts with: those of the state's entry, none in a
+    /// Distributed Map child.
+    fn child_vars(&self, scope: ScopeId, vars: &Shape) -> Shape {
+        let distributed = self
+            .sem
+            .scope(scope)
+            .is_some_and(|sc| crate::rules::variables::is_distributed(sc.scope.kind, sc.scope));
+        if distributed {
+            empty_vars()
+        } else {
+            vars.clone()
+        }
+    }
+
+    /// The shape of a JSON value of a JSONata state: the JSON structure around its `{% %}` expressions, each
+    /// expression's shape where evident ([`jsonata::expression`]).
+    fn jsonata_value(&self, node: &Node, env: &jsonata::Env<'_>, depth: usize) -> Shape {
+        if depth > MAX_TEMPLATE_DEPTH {
+            return Shape::Unknown;
+        }
+        match &node.value {
+            Value::String(s) => {
+                if let Some((ast, locals)) = self.jsonata.get(&node.span) {
+                    let env = jsonata::Env { locals, ..*env };
+                    return jsonata::expression(ast, &env).shape;
+                }
+                if is_unknown(s) || crate::expr::jsonata::enclosed(s).is_some() {
+                    Shape::Unknown
+                } else {
+                    Shape::String
+                }
+            }
+            Value::Object(members) => {
+                let mut o = Obj::default();
+                for m in members {
+                    if is_unknown(&m.key.text) || o.fields.len() >= shape::MAX_FIELDS {
+                        o.open = true;
+                        continue;
+                    }
+                    let (shape, defined) = match m.value.as_str() {
+                        Some(_) => match self.jsonata.get(&m.value.span) {
+                            Some((ast, locals)) => {
+                                let env = jsonata::Env { locals, ..*env };
+                                let t = jsonata::expression(ast, &env);
+                                (t.shape, t.defined)
+                            }
+                            None => (self.jsonata_value(&m.value, env, depth + 1), true),
+                        },
+                        None => (self.jsonata_value(&m.value, env, depth + 1), true),
+                    };
+                    std::sync::Arc::make_mut(&mut o.fields).insert(
+                        m.key.text.clone(),
+                        Prop {
+                            shape,
+                            optional: false,
+                            unsure: !defined,
+                        },
+                    );
+                }
+                Shape::Object(o)
+            }
+            Value::Array(items) if items.len() <= shape::MAX_TUPLE => Shape::Tuple(
+                items
+                    .iter()
+                    .map(|n| self.jsonata_value(n, env, depth + 1))
+                    .collect(),
+            ),
+            _ => Shape::of_literal(node),
+        }
+    }
+
+    /// The variables after a JSONata `Assign` (the current ones when there is none).
+    fn jsonata_assign(
+        &mut self,
+        sid: StateId,
+        assign: Option<&'a RawField<'a>>,
+        env: &jsonata::Env<'_>,
+    ) -> Shape {
+        let Some(a) = assign else {
+            return env.vars.clone();
+        };
+        let shape = self.jsonata_value(a.node, env, 0);
+        self.apply_assign(sid, a.node, env.vars, &shape, false)
+    }
+
+    /// Writes the fields of an `Assign`'s shape into the variables, and records each assignment.
+    fn apply_assign(
+        &mut self,
+        sid: StateId,
+        node: &Node,
+        vars: &Shape,
+        assigned: &Shape,
+        jsonpath: bool,
+    ) -> Shape {
+        let Shape::Object(a) = assigned else {
+            // Not understood: every variable may have changed.
+            return widen_vars(vars);
+        };
+        let mut out = match vars {
+            Shape::Object(o) => o.clone(),
+            _ => Obj {
+                fields: Default::default(),
+                open: true,
+            },
+        };
+        for m in node.as_object().unwrap_or(&[]) {
+            let key = m.key.text.as_str();
+            let name = if jsonpath {
+                key.strip_suffix(".$").unwrap_or(key)
+            } else {
+                key
+            };
+            let Some(p) = a.fields.get(name) else {
+                continue;
+            };
+            self.assigned.insert(
+                m.key.span,
+                Assigned {
+                    state: sid,
+                    name: name.to_string(),
+                    span: m.key.span,
+                    shape: p.shape.clone(),
+                },
+            );
+        }
+        for (k, p) in a.fields.iter() {
+            if !out.fields.contains_key(k) && out.fields.len() >= shape::MAX_FIELDS {
+                out.open = true;
+                continue;
+            }
+            std::sync::Arc::make_mut(&mut out.fields).insert(
+                k.clone(),
+                Prop {
+                    shape: p.shape.clone(),
+                    optional: false,
+                    unsure: p.unsure,
+                },
+            );
+        }
+        out.open |= a.open;
+        Shape::Object(out)
+    }
+
+    /// A JSONPath state: InputPath → Parameters → result → ResultSelector → Assign → ResultPath → OutputPath.
+    fn transfer_jsonpath(
+        &mut self,
+        sid: StateId,
+        st: &'a State<'a>,
+        ty: StateType,
+        input: Shape,
+        vars: Shape,
         depth: usize,
     ) -> Transfer {
         let mut reads = Vec::new();
-        let ty = st.state_type();
-        if st.query_language == QueryLanguage::Jsonata || ty.is_none() {
-            let passes = st.output.is_none()
-                && matches!(
-                    ty,
-                    Some(
-                        StateType::Pass | StateType::Choice | StateType::Wait | StateType::Succeed
-                    )
-                );
-            let rule_outputs = st.choices.iter().any(|r| r.output.is_some());
-            let out = if rule_outputs || ty.is_none() {
-                Shape::Unknown
-            } else if passes {
-                input.clone()
-            } else {
-                st.output
-                    .as_ref()
-                    .map_or(Shape::Unknown, |o| jsonata_output(o.node, &input, 0))
-            };
-            // Child scopes are still analysed, with an unknown input.
-            if let Some(kids) = self.children.get(&sid).cloned() {
-                for k in kids {
-                    self.scope(k, Shape::Unknown, depth + 1);
-                }
-            }
-            let catch = st
-                .catch
-                .iter()
-                .map(|c| match &c.output {
-                    None if ty.is_some() => error_output(),
-                    None => Shape::Unknown,
-                    Some(o) => jsonata_output(o.node, &input, 0),
-                })
-                .collect();
-            return Transfer {
-                flow: StateFlow {
-                    input: input.clone(),
-                    effective: input.clone(),
-                    payload: input,
-                    result: None,
-                    merged: out.clone(),
-                    output: out,
-                    origin: None,
-                    incoming,
-                    reads,
-                },
-                catch,
-            };
-        }
-        let ty = ty.unwrap_or(StateType::Pass);
         self.no_input_path = st.input_path.is_none();
         let mut origin: Option<(Span, &'static str)> = None;
         // InputPath
@@ -478,13 +952,19 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                 let kids = self.children.get(&sid).cloned().unwrap_or_default();
                 let mut outs = Vec::new();
                 for k in kids {
-                    outs.push(self.scope(k, effective.clone(), depth + 1));
+                    outs.push(self.scope(k, effective.clone(), vars.clone(), depth + 1));
                 }
                 origin = st.branches_field.as_ref().map(|b| (b.key.span, "Branches"));
                 Some(Shape::Tuple(outs))
             }
-            StateType::Map => Some(self.map(&mut reads, sid, st, &effective, depth)),
+            StateType::Map => Some(self.map(&mut reads, sid, st, &effective, &vars, depth)),
             _ => None,
+        };
+        // The child scopes changed the analyser's state: back to this one's.
+        self.vars = vars.clone();
+        self.site = context::Site {
+            state: Some(ty),
+            map_item: false,
         };
         if ty == StateType::Map {
             origin = st
@@ -498,6 +978,36 @@ impl<'s, 'a> Analyzer<'s, 'a> {
             result = Some(shaped);
             origin = Some((rs.key.span, "ResultSelector"));
         }
+        // Assign: `$` is the result (Pass, Task, Map, Parallel) or the effective input (Wait, Choice); a Choice
+        // state's own Assign applies on `Default`, a rule's on its `Next`.
+        let (assign_base, assign_against) = match &result {
+            Some(r) => (r.clone(), Against::Result),
+            None => (after_input_kept.clone(), Against::Effective),
+        };
+        let vars_out = match &st.assign {
+            Some(a) => {
+                self.jsonpath_assign(&mut reads, sid, a, &assign_base, assign_against, &vars)
+            }
+            None => vars.clone(),
+        };
+        let rules = st
+            .choices
+            .iter()
+            .map(|r| {
+                let v = match &r.assign {
+                    Some(a) => self.jsonpath_assign(
+                        &mut reads,
+                        sid,
+                        a,
+                        &assign_base,
+                        assign_against,
+                        &vars,
+                    ),
+                    None => vars.clone(),
+                };
+                (None, v)
+            })
+            .collect();
         // ResultPath
         let merged = match &result {
             None => effective.clone(),
@@ -545,13 +1055,27 @@ impl<'s, 'a> Analyzer<'s, 'a> {
         let catch = st
             .catch
             .iter()
-            .map(|c| match &c.result_path {
-                None => error_output.clone(),
-                Some(f) => match f.value {
-                    Some(PathOrNull::Null) => input.clone(),
-                    Some(PathOrNull::Path(p)) => result_path(&input, p, error_output.clone()),
-                    None => Shape::Unknown,
-                },
+            .map(|c| {
+                let out = match &c.result_path {
+                    None => error_output.clone(),
+                    Some(f) => match f.value {
+                        Some(PathOrNull::Null) => input.clone(),
+                        Some(PathOrNull::Path(p)) => result_path(&input, p, error_output.clone()),
+                        None => Shape::Unknown,
+                    },
+                };
+                let v = match &c.assign {
+                    Some(a) => self.jsonpath_assign(
+                        &mut reads,
+                        sid,
+                        a,
+                        &error_output,
+                        Against::ErrorOutput,
+                        &vars,
+                    ),
+                    None => vars.clone(),
+                };
+                (out, v)
             })
             .collect();
         Transfer {
@@ -563,11 +1087,29 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                 merged,
                 output,
                 origin,
-                incoming,
+                incoming: Vec::new(),
                 reads,
+                vars,
             },
             catch,
+            vars: vars_out,
+            rules,
         }
+    }
+
+    /// The variables after a JSONPath `Assign` whose `$` is `base`, recording the reads of its paths.
+    #[allow(clippy::too_many_arguments)]
+    fn jsonpath_assign(
+        &mut self,
+        reads: &mut Vec<Read>,
+        sid: StateId,
+        a: &'a RawField<'a>,
+        base: &Shape,
+        against: Against,
+        vars: &Shape,
+    ) -> Shape {
+        let shape = self.template_node(reads, sid, "Assign", a.node, &a.pointer, base, against, 0);
+        self.apply_assign(sid, a.node, vars, &shape, true)
     }
 
     /// A Map state's result: an array of its iterations' outputs.
@@ -577,6 +1119,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
         sid: StateId,
         st: &'a State<'a>,
         effective: &Shape,
+        vars: &Shape,
         depth: usize,
     ) -> Shape {
         let item = if st.item_reader.is_some() {
@@ -598,6 +1141,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                                 kind: Kind::Array,
                                 by: "`ItemsPath`".into(),
                                 soft: false,
+                                also: None,
                             }),
                         )
                         .map_or(Shape::Unknown, |l| l.shape()),
@@ -615,7 +1159,14 @@ impl<'s, 'a> Analyzer<'s, 'a> {
         let selector = st.item_selector.as_ref().or(st.parameters.as_ref());
         let iteration_input = match selector {
             // `$` in an ItemSelector is the Map's effective input; the item comes from `$$.Map.Item.Value`.
-            Some(sel) => self.template(reads, sid, "ItemSelector", sel, effective),
+            Some(sel) => {
+                self.site.map_item = true;
+                self.item = item;
+                let shape = self.template(reads, sid, "ItemSelector", sel, effective);
+                self.site.map_item = false;
+                self.item = Shape::Unknown;
+                shape
+            }
             None => item,
         };
         // With an ItemBatcher, each iteration receives `{Items: [...], BatchInput}`.
@@ -630,7 +1181,8 @@ impl<'s, 'a> Analyzer<'s, 'a> {
         let kids = self.children.get(&sid).cloned().unwrap_or_default();
         let mut out = Shape::Unknown;
         for k in kids {
-            out = self.scope(k, iteration_input.clone(), depth + 1);
+            let child = self.child_vars(k, vars);
+            out = self.scope(k, iteration_input.clone(), child, depth + 1);
         }
         if st.result_writer.is_some() {
             return Shape::Unknown;
@@ -650,6 +1202,8 @@ impl<'s, 'a> Analyzer<'s, 'a> {
     ) {
         let mut simple =
             |name: &'static str, f: &Option<crate::model::Field<'a, &'a str>>, kind: Kind| {
+                // AWS reads a numeric string at MaxConcurrencyPath as its integer (an oracle vector shows it).
+                let also = (name == "MaxConcurrencyPath").then_some(Kind::String);
                 if let Some(f) = f {
                     if let Some(p) = f.value {
                         self.read(
@@ -665,6 +1219,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                                 kind,
                                 by: format!("`{name}`"),
                                 soft: false,
+                                also,
                             }),
                         );
                     }
@@ -732,6 +1287,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
             kind: k,
             by: format!("`{op}`"),
             soft: true,
+            also: None,
         });
         let n = reads.len();
         self.read(
@@ -802,22 +1358,82 @@ impl<'s, 'a> Analyzer<'s, 'a> {
         shape: &Shape,
         expect: Option<Expect>,
     ) -> Option<Lookup> {
+        let slot = Slot {
+            sid,
+            field,
+            node,
+            pointer,
+        };
+        self.read_parsed(reads, slot, text, None, offset, against, shape, expect)
+    }
+
+    /// Records a read; `parsed` is the path when the caller has it (an intrinsic argument), else it comes from the
+    /// expression index (parsed once per document), parsed here only for a slot the index does not list.
+    #[allow(clippy::too_many_arguments)]
+    fn read_parsed(
+        &mut self,
+        reads: &mut Vec<Read>,
+        slot: Slot<'a, '_>,
+        text: &str,
+        parsed: Option<&Path>,
+        offset: usize,
+        against: Against,
+        shape: &Shape,
+        expect: Option<Expect>,
+    ) -> Option<Lookup> {
         if is_unknown(text) {
             return None;
         }
-        let path = Path::parse(text).ok()?;
-        if path.root != Root::Input {
-            return None;
-        }
-        let lookup = shape.lookup(&path.segments);
+        let owned;
+        let path: &Path = match parsed {
+            Some(p) => p,
+            None => match self
+                .sem
+                .exprs()
+                .path_at(slot.node.span)
+                .filter(|p| offset == 0 && p.site.text == text)
+                .map(|p| &p.expr)
+            {
+                Some(
+                    TemplateExpr::Path(p)
+                    | TemplateExpr::ContextPath(p)
+                    | TemplateExpr::Variable(p),
+                ) => p,
+                Some(_) => return None,
+                None => {
+                    owned = Path::parse(text).ok()?;
+                    &owned
+                }
+            },
+        };
+        let var;
+        let ctx;
+        let (base, against) = match &path.root {
+            Root::Input => (shape, against),
+            Root::Variable(name) => {
+                var = match &self.vars {
+                    Shape::Object(o) => match o.fields.get(name.as_str()) {
+                        Some(p) if !p.unsure => p.shape.clone(),
+                        _ => return None,
+                    },
+                    _ => return None,
+                };
+                (&var, Against::Variable)
+            }
+            Root::Context => {
+                ctx = context::shape(self.site, &self.machine_input, &self.item);
+                (&ctx, Against::Context)
+            }
+        };
+        let lookup = base.lookup(&path.segments);
         reads.push(Read {
-            state: sid,
-            field,
-            token: node.span,
-            pointer: pointer.to_string(),
+            state: slot.sid,
+            field: slot.field,
+            token: slot.node.span,
+            pointer: slot.pointer.to_string(),
             offset,
             text: text.to_string(),
-            path,
+            path: relative(path, if parsed.is_some() { offset } else { 0 }),
             against,
             lookup: lookup.clone(),
             expect,
@@ -944,14 +1560,43 @@ impl<'s, 'a> Analyzer<'s, 'a> {
         if is_unknown(text) {
             return Shape::Unknown;
         }
-        match classify(text) {
-            TemplateExpr::Path(_) => self
-                .read(reads, sid, field, node, pointer, text, against, input, None)
-                .map_or(Shape::Unknown, |l| l.shape()),
+        // Parsed once by the expression index; a slot it does not list is classified here.
+        let sem = self.sem;
+        let owned;
+        let expr = match sem
+            .exprs()
+            .path_at(node.span)
+            .filter(|p| p.site.text == text)
+        {
+            Some(p) => &p.expr,
+            None => {
+                owned = classify(text);
+                &owned
+            }
+        };
+        match expr {
+            TemplateExpr::Path(p) | TemplateExpr::ContextPath(p) | TemplateExpr::Variable(p) => {
+                self.read_parsed(
+                    reads,
+                    Slot {
+                        sid,
+                        field,
+                        node,
+                        pointer,
+                    },
+                    text,
+                    Some(p),
+                    0,
+                    against,
+                    input,
+                    None,
+                )
+                .map_or(Shape::Unknown, |l| l.shape())
+            }
             TemplateExpr::Intrinsic(call) => self.call(
-                reads, sid, field, node, pointer, text, &call, input, against, 0,
+                reads, sid, field, node, pointer, text, call, input, against, 0,
             ),
-            _ => Shape::Unknown,
+            TemplateExpr::Invalid(_) => Shape::Unknown,
         }
     }
 
@@ -975,7 +1620,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
         let sig = intrinsic::signature(&call.name);
         for (i, arg) in call.args.iter().enumerate() {
             match &arg.kind {
-                ArgKind::Path { text: ptext, .. } => {
+                ArgKind::Path { text: ptext, path } => {
                     let kind = sig.and_then(|s| s.param(i)).and_then(|p| match p {
                         ParamKind::String => Some(Kind::String),
                         ParamKind::Number | ParamKind::Integer => Some(Kind::Number),
@@ -988,16 +1633,21 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                         kind: k,
                         by: format!("argument {} of `{}`", i + 1, call.name),
                         soft: false,
+                        also: None,
                     });
                     // The path text sits at the argument's span inside the string.
                     if text.get(arg.span.range()) == Some(ptext.as_str()) {
-                        self.read_at(
-                            reads,
+                        let slot = Slot {
                             sid,
                             field,
                             node,
                             pointer,
+                        };
+                        self.read_parsed(
+                            reads,
+                            slot,
                             ptext,
+                            Some(path),
                             arg.span.start(),
                             against,
                             input,
@@ -1034,95 +1684,6 @@ fn error_output() -> Shape {
     ]))
 }
 
-/// The shape of a JSONata `Output` (or catcher `Output`) where it is evident: the JSON structure around the
-/// `{% %}` expressions, literals, and `{% $states.input.a.b %}` navigation; `Unknown` for any other expression.
-fn jsonata_output(node: &Node, input: &Shape, depth: usize) -> Shape {
-    if depth > MAX_TEMPLATE_DEPTH {
-        return Shape::Unknown;
-    }
-    match &node.value {
-        Value::String(s) => {
-            let t = s.trim();
-            let Some(expr) = t.strip_prefix("{%").and_then(|r| r.strip_suffix("%}")) else {
-                return if is_unknown(s) {
-                    Shape::Unknown
-                } else {
-                    Shape::String
-                };
-            };
-            jsonata_expression(expr.trim(), input)
-        }
-        Value::Object(members) => {
-            let mut o = Obj::default();
-            for m in members {
-                if is_unknown(&m.key.text) || o.fields.len() >= shape::MAX_FIELDS {
-                    o.open = true;
-                    continue;
-                }
-                let shape = jsonata_output(&m.value, input, depth + 1);
-                std::sync::Arc::make_mut(&mut o.fields).insert(
-                    m.key.text.clone(),
-                    Prop {
-                        shape,
-                        optional: false,
-                        unsure: false,
-                    },
-                );
-            }
-            Shape::Object(o)
-        }
-        Value::Array(items) if items.len() <= shape::MAX_TUPLE => Shape::Tuple(
-            items
-                .iter()
-                .map(|n| jsonata_output(n, input, depth + 1))
-                .collect(),
-        ),
-        _ => Shape::of_literal(node),
-    }
-}
-
-/// The shape of a JSONata expression when evident: a literal or `$states.input` navigation by plain names.
-fn jsonata_expression(expr: &str, input: &Shape) -> Shape {
-    if let Some(rest) = expr.strip_prefix("$states.input") {
-        let plain = rest.split('.').skip(1).all(|seg| {
-            !seg.is_empty() && seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        });
-        if rest.is_empty() || (rest.starts_with('.') && plain) {
-            return match Path::parse(&format!("${rest}")) {
-                Ok(p) => match input.lookup(&p.segments) {
-                    Lookup::Found(s, Presence::Always) => s,
-                    _ => Shape::Unknown,
-                },
-                Err(_) => Shape::Unknown,
-            };
-        }
-        return Shape::Unknown;
-    }
-    match expr {
-        "true" | "false" => Shape::Boolean,
-        "null" => Shape::Null,
-        _ if expr.len() >= 2
-            && ((expr.starts_with('"') && expr.ends_with('"'))
-                || (expr.starts_with('\'') && expr.ends_with('\''))) =>
-        {
-            let inner = &expr[1..expr.len() - 1];
-            if inner.contains(['"', '\'', '&']) {
-                Shape::Unknown
-            } else {
-                Shape::String
-            }
-        }
-        _ => match expr.parse::<f64>() {
-            Ok(x) if x.is_finite() && !expr.contains(|c: char| c.is_ascii_alphabetic()) => {
-                Shape::Number {
-                    integer: !expr.contains(['.', 'e', 'E']),
-                }
-            }
-            _ => Shape::Unknown,
-        },
-    }
-}
-
 /// The shape after ResultPath `path` writes `result` into `input`.
 fn result_path(input: &Shape, path: &str, result: Shape) -> Shape {
     if is_unknown(path) {
@@ -1131,6 +1692,50 @@ fn result_path(input: &Shape, path: &str, result: Shape) -> Shape {
     match Path::parse(path) {
         Ok(p) if p.root == Root::Input => input.set(&p.segments, result),
         _ => Shape::Unknown,
+    }
+}
+
+/// A path parsed inside a longer string (an intrinsic argument) with its spans made relative to its own text.
+fn relative(path: &Path, offset: usize) -> Path {
+    let mut p = path.clone();
+    if offset == 0 {
+        return p;
+    }
+    let shift = |s: Span| {
+        Span::new(
+            s.start().saturating_sub(offset),
+            s.end().saturating_sub(offset),
+        )
+    };
+    p.root_span = shift(p.root_span);
+    p.span = shift(p.span);
+    for seg in &mut p.segments {
+        seg.span = shift(seg.span);
+    }
+    p
+}
+
+/// The variables after widening: the same names, their shapes unknown.
+fn widen_vars(vars: &Shape) -> Shape {
+    match vars {
+        Shape::Object(o) => Shape::Object(Obj {
+            fields: std::sync::Arc::new(
+                o.fields
+                    .iter()
+                    .map(|(k, p)| {
+                        (
+                            k.clone(),
+                            Prop {
+                                shape: Shape::Unknown,
+                                ..p.clone()
+                            },
+                        )
+                    })
+                    .collect(),
+            ),
+            open: o.open,
+        }),
+        _ => empty_vars(),
     }
 }
 

@@ -435,51 +435,62 @@ fn element(s: &Shape) -> Shape {
 }
 
 fn join_objects(x: &Obj, y: &Obj, depth: usize) -> Shape {
-    let mut fields = BTreeMap::new();
-    for (k, p) in x.fields.iter() {
-        let prop = match y.fields.get(k) {
-            Some(q) => Prop {
-                shape: join(&p.shape, &q.shape, depth + 1),
-                optional: p.optional || q.optional,
-                unsure: p.unsure || q.unsure,
-            },
-            None if y.open => Prop {
-                shape: Shape::Unknown,
-                optional: p.optional,
-                unsure: true,
-            },
-            None => Prop {
-                shape: p.shape.clone(),
-                optional: true,
-                unsure: p.unsure,
-            },
-        };
-        fields.insert(k.clone(), prop);
-    }
-    for (k, q) in y.fields.iter() {
-        if x.fields.contains_key(k) {
-            continue;
-        }
-        let prop = if x.open {
+    use std::cmp::Ordering;
+    // A merge of the two sorted field maps: one key comparison per step, and the result built from sorted
+    // pairs (no lookups, no rebalancing).
+    let only = |p: &Prop, other_open: bool| {
+        if other_open {
             Prop {
                 shape: Shape::Unknown,
-                optional: q.optional,
+                optional: p.optional,
                 unsure: true,
             }
         } else {
             Prop {
-                shape: q.shape.clone(),
+                shape: p.shape.clone(),
                 optional: true,
-                unsure: q.unsure,
+                unsure: p.unsure,
             }
+        }
+    };
+    let mut fields: Vec<(String, Prop)> = Vec::with_capacity(x.fields.len().max(y.fields.len()));
+    let mut xs = x.fields.iter().peekable();
+    let mut ys = y.fields.iter().peekable();
+    loop {
+        let order = match (xs.peek(), ys.peek()) {
+            (None, None) => break,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some((kx, _)), Some((ky, _))) => kx.cmp(ky),
         };
-        fields.insert(k.clone(), prop);
-    }
-    if fields.len() > MAX_FIELDS {
-        return Shape::any_object();
+        let (k, prop) = match order {
+            Ordering::Less => match xs.next() {
+                Some((k, p)) => (k, only(p, y.open)),
+                None => break,
+            },
+            Ordering::Greater => match ys.next() {
+                Some((k, q)) => (k, only(q, x.open)),
+                None => break,
+            },
+            Ordering::Equal => match (xs.next(), ys.next()) {
+                (Some((k, p)), Some((_, q))) => (
+                    k,
+                    Prop {
+                        shape: join(&p.shape, &q.shape, depth + 1),
+                        optional: p.optional || q.optional,
+                        unsure: p.unsure || q.unsure,
+                    },
+                ),
+                _ => break,
+            },
+        };
+        if fields.len() >= MAX_FIELDS {
+            return Shape::any_object();
+        }
+        fields.push((k.clone(), prop));
     }
     Shape::Object(Obj {
-        fields: Arc::new(fields),
+        fields: Arc::new(fields.into_iter().collect()),
         open: x.open || y.open,
     })
 }
