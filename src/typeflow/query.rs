@@ -39,8 +39,9 @@ fn against_shape(flow: &StateFlow, against: Against) -> Option<&Shape> {
         Against::Input => Some(&flow.input),
         Against::Effective => Some(&flow.effective),
         Against::Output => Some(&flow.merged),
-        // `flow.result` is the result after ResultSelector, not what ResultSelector reads.
-        Against::Result => None,
+        // `flow.result` is the result after ResultSelector, not what ResultSelector reads; variables, the
+        // context object and a catcher's error output are not stored per state as one shape.
+        Against::Result | Against::Variable | Against::Context | Against::ErrorOutput => None,
     }
 }
 
@@ -99,9 +100,13 @@ pub fn path_at<'r>(analysis: &'r Analysis, source: &str, offset: usize) -> Optio
     let lookup = if cut == read.path.segments.len() {
         read.lookup.clone()
     } else {
-        match base_of(flow, read) {
-            Some(base) => base.lookup(segments),
-            None => Lookup::Unknown,
+        // `Analysis::base` also answers for variables and error outputs; it is trusted only when it gives the
+        // read's own lookup back (the raw task result is not kept).
+        let base = analysis.base(read);
+        if base.lookup(&read.path.segments) == read.lookup {
+            base.lookup(segments)
+        } else {
+            Lookup::Unknown
         }
     };
     let absent_on = if read.from_input {
@@ -251,5 +256,23 @@ mod tests {
         assert_eq!(against_for(&a, d, "ResultSelector"), Some(Against::Result));
         assert!(field_base(&a, d, "ResultSelector").is_none());
         assert!(field_base(&a, d, "Comment").is_none());
+    }
+
+    #[test]
+    fn path_at_answers_inside_a_variable_path() {
+        let text = r#"{"StartAt":"A","States":{
+            "A":{"Type":"Pass","Assign":{"order":{"id":1,"lines":[{"sku":"x"}]}},"Next":"B"},
+            "B":{"Type":"Pass","Parameters":{"n.$":"$order.lines"},"End":true}}}"#;
+        let (a, _) = analysed(text);
+        let at = text.find("$order.lines").expect("path");
+        // On `order`: the variable's whole value.
+        let p = path_at(&a, text, at + 2).expect("read");
+        assert_eq!(p.text, "$order");
+        assert_eq!(
+            p.lookup.shape().describe(),
+            "{id: integer, lines: [{sku: string}]}"
+        );
+        let p = path_at(&a, text, at + "$order.lines".len()).expect("read");
+        assert_eq!(p.lookup.shape().describe(), "[{sku: string}]");
     }
 }
