@@ -460,11 +460,22 @@ fn expression_items(
     let range = Range::new(doc.position(word_start), doc.position(off));
     let edit = |text: String| Some(CompletionTextEdit::Edit(TextEdit::new(range, text)));
     let jsonata = content.trim_start().starts_with("{%");
-    let path_like = if jsonata {
-        word.starts_with("$states.input.")
-    } else {
-        word.starts_with("$.")
-    };
+    // A workflow variable followed by a dot (`$order.`), in either query language.
+    let variable_path = word
+        .strip_prefix('$')
+        .and_then(|w| w.split_once('.'))
+        .is_some_and(|(name, _)| {
+            name.chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_')
+                && name != "states"
+        });
+    let path_like = variable_path
+        || if jsonata {
+            word.starts_with("$states.input.")
+        } else {
+            word.starts_with("$.")
+        };
     if let (true, Some(model)) = (path_like, model) {
         let sem = Semantic::build(model);
         let fields = shapes::completion_items(doc, analysed, off, root, &sem, word_start);

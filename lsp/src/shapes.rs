@@ -252,8 +252,27 @@ fn plain_name(s: &str) -> bool {
         && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
 }
 
-/// Field names after `$.`, `$.a.` (JSONPath paths in the fields the analysis reads) or `$states.input.a.`
-/// (JSONata), from the shape the analysis inferred at the state the cursor is in. `word_start` is where the
+/// The shape after a workflow variable path (`$order`, `$order.lines[0]`) at a state, in either query language;
+/// `None` when `text` is no variable path or nothing is known of it.
+fn variable_base(analysis: &Analysis, id: StateId, text: &str) -> Option<Shape> {
+    let rest = text.strip_prefix('$')?;
+    let end = rest.find(['.', '[']).unwrap_or(rest.len());
+    let (name, tail) = rest.split_at(end);
+    if !plain_name(name) || name == "states" {
+        return None;
+    }
+    let Some(Lookup::Found(value, _)) = analysis.variable_at(id, name) else {
+        return None;
+    };
+    let path = Path::parse(&format!("${tail}")).ok()?;
+    match value.lookup(&path.segments) {
+        Lookup::Found(s, _) => Some(s),
+        _ => None,
+    }
+}
+
+/// Field names after `$.`, `$.a.` (JSONPath paths in the fields the analysis reads), `$states.input.a.`
+/// (JSONata) or a workflow variable `$name.` / `$name.a.` (both), from the shape the analysis inferred at the state the cursor is in. `word_start` is where the
 /// expression word being typed starts (the `$`). Empty when nothing is known there.
 pub fn completion_items(
     doc: &Document,
@@ -278,7 +297,9 @@ pub fn completion_items(
         return Vec::new();
     };
     let base_text = &word[..dot];
-    let shape = if jsonata {
+    let shape = if let Some(shape) = variable_base(analysis, id, base_text) {
+        shape
+    } else if jsonata {
         let Some(nav) = base_text.strip_prefix("$states.input") else {
             return Vec::new();
         };

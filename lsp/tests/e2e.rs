@@ -876,6 +876,20 @@ async fn completion_offers_inferred_fields_after_dollar_dot() {
     .await;
     assert_eq!(labels(&r), ["age", "name"], "{r}");
 
+    // A workflow variable: after `$order.` in a JSONPath payload and in a JSONata expression.
+    let vars = r#"{"StartAt": "A", "States": {
+  "A": {"Type": "Pass", "Assign": {"order": {"id": 1, "lines": [{"sku": "x"}]}}, "Next": "B"},
+  "B": {"Type": "Pass", "Parameters": {"n.$": "$order.|"}, "Next": "C"},
+  "C": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": "{% $order.| %}", "End": true}}}"#;
+    // The cursor in B (the JSONata one completed), then in C (the JSONPath one completed).
+    let in_b = vars.replace("$order.| %}", "$order.id %}");
+    let (_, _, r) = complete_in(&mut c, "file:///e2e/v.asl.json", 1, &in_b).await;
+    assert_eq!(labels(&r), ["id", "lines"], "{r}");
+    assert_eq!(item(&r, "lines")["detail"], "[{sku: string}]");
+    let in_c = vars.replacen("$order.|", "$order.id", 1);
+    let (_, _, r) = complete_in(&mut c, "file:///e2e/v.asl.json", 2, &in_c).await;
+    assert_eq!(labels(&r), ["id", "lines"], "{r}");
+
     // Unknown data (the execution input): no invented fields; the usual expression items remain.
     let (_, _, r) = complete_in(
         &mut c,
