@@ -1,7 +1,7 @@
 //! The interpreter proper (see the module docs of [`super`]).
 
 use super::items::{self, ReaderOptions};
-use super::mocks::MockResponse;
+use super::mocks::{MockResponse, MockTiming};
 use super::{choice, time, Execution, SimOptions, StateRecord, Status, Transition, Unmocked, Via};
 use crate::expr::jsonata_eval::{self, JsonataEnv};
 use crate::expr::jsonpath::{set, Env, Path, Query};
@@ -34,6 +34,19 @@ pub const MAX_RECORDED_BYTES: usize = 128 * 1024 * 1024;
 pub(crate) struct Failure {
     pub error: Option<String>,
     pub cause: Option<String>,
+    /// A `States.Timeout` raised because the task sent no heartbeat in time (also matched by
+    /// `States.HeartbeatTimeout` in `ErrorEquals`).
+    pub heartbeat: bool,
+}
+
+impl Failure {
+    fn new(error: Option<String>, cause: Option<String>) -> Self {
+        Failure {
+            error,
+            cause,
+            heartbeat: false,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -43,10 +56,7 @@ enum Halt {
 }
 
 fn fail(error: &str, cause: impl Into<String>) -> Halt {
-    Halt::Failed(Failure {
-        error: Some(error.to_string()),
-        cause: Some(cause.into()),
-    })
+    Halt::Failed(Failure::new(Some(error.to_string()), Some(cause.into())))
 }
 
 /// Errors no Retry or Catch can handle (AWS does not catch `States.Runtime` even when named).
@@ -331,10 +341,15 @@ impl Sim<'_> {
         id
     }
 
+    /// Moves the virtual clock; past the execution's `TimeoutSeconds` the clock stops at that instant and the
+    /// execution times out.
     fn advance(&mut self, ms: i64) -> Result<(), Halt> {
         self.clock = self.clock.saturating_add(ms.max(0));
         match self.deadline {
-            Some(d) if self.clock > d => Err(Halt::TimedOut),
+            Some(d) if self.clock > d => {
+                self.clock = d;
+                Err(Halt::TimedOut)
+            }
             _ => Ok(()),
         }
     }
@@ -787,7 +802,7 @@ impl Sim<'_> {
                 .map(|t| ("CausePath", t)),
         );
         match cause {
-            Ok(cause) => Halt::Failed(Failure { error, cause }),
+            Ok(cause) => Halt::Failed(Failure::new(error, cause)),
             Err(h) => h,
         }
     }
@@ -1003,7 +1018,7 @@ impl Sim<'_> {
             if let Some((i, r)) = state.retry.iter().enumerate().find(|(_, r)| {
                 matches_error(
                     r.error_equals.as_ref().and_then(|e| e.value.as_deref()),
-                    &err,
+                    &f,
                     is_task,
                 )
             }) {
@@ -1022,7 +1037,7 @@ impl Sim<'_> {
             if let Some((index, c)) = state.catch.iter().enumerate().find(|(_, c)| {
                 matches_error(
                     c.error_equals.as_ref().and_then(|e| e.value.as_deref()),
-                    &err,
+                    &f,
                     is_task,
                 )
             }) {
@@ -1075,18 +1090,13 @@ impl Sim<'_> {
         input: &Value,
         vars: &Map<String, Value>,
         frame: &Frame,
-        f: Failure,
+        mut f: Failure,
         jsonata: bool,
     ) -> Result<StepOut, Halt> {
         // A task timeout without a cause shows an empty Cause in the error output.
-        let cause = match (&f.error, f.cause) {
-            (Some(e), None) if e == "States.Timeout" => Some(String::new()),
-            (_, c) => c,
-        };
-        let f = Failure {
-            error: f.error,
-            cause,
-        };
+        if f.cause.is_none() && f.error.as_deref() == Some("States.Timeout") {
+            f.cause = Some(String::new());
+        }
         let mut err_out = Map::new();
         err_out.insert("Error".into(), f.error.map_or(Value::Null, Value::String));
         err_out.insert("Cause".into(), f.cause.map_or(Value::Null, Value::String));
@@ -1149,20 +1159,32 @@ impl Sim<'_> {
         if let Some(c) = &state.credentials {
             self.template(sc, c.node, &effective, &ctx, vars)?;
         }
-        for text in [&state.timeout_seconds_path, &state.heartbeat_seconds_path]
-            .into_iter()
-            .flatten()
-            .filter_map(|f| f.value)
+        let mut seconds = [
+            (&state.timeout_seconds, &state.timeout_seconds_path),
+            (&state.heartbeat_seconds, &state.heartbeat_seconds_path),
+        ]
+        .map(|(literal, _)| literal.as_ref().and_then(|f| f.value));
+        for (slot, path) in seconds
+            .iter_mut()
+            .zip([&state.timeout_seconds_path, &state.heartbeat_seconds_path])
         {
+            let Some(text) = path.as_ref().and_then(|f| f.value) else {
+                continue;
+            };
             let v = self
                 .read_path(text, &effective, &ctx, vars)
                 .map_err(|c| sc.err("States.Runtime", c))?;
-            if v.is_none() {
-                if let Ok(p) = Path::parse(text) {
-                    return Err(sc.eval_err(expr::path_field_not_found(text, &p)));
+            match v {
+                Some(v) => *slot = v.as_i64(),
+                None => {
+                    if let Ok(p) = Path::parse(text) {
+                        return Err(sc.eval_err(expr::path_field_not_found(text, &p)));
+                    }
                 }
             }
         }
+        let [timeout, heartbeat] = seconds.map(|s| s.map(|s| s.saturating_mul(1000)));
+        let limits = TaskLimits { timeout, heartbeat };
         if let Some(problem) = integration_parameter_problem(resource, &params) {
             return Err(sc.err(
                 "States.Runtime",
@@ -1172,7 +1194,7 @@ impl Sim<'_> {
                 ),
             ));
         }
-        let result = self.invoke(sc, resource, &params)?;
+        let result = self.invoke(sc, resource, &params, limits)?;
         let selected = match &state.result_selector {
             Some(s) => self.template(sc, s.node, &result, &ctx, vars)?,
             None => result,
@@ -1190,7 +1212,15 @@ impl Sim<'_> {
         Ok((output, assigned))
     }
 
-    fn invoke(&mut self, sc: &StateCtx<'_>, resource: &str, params: &Value) -> Result<Value, Halt> {
+    /// One invocation of a Task: answers from the mocks, after the mocked duration on the virtual clock, or fails
+    /// with `States.Timeout` at the instant the state's timeout or heartbeat interval runs out.
+    fn invoke(
+        &mut self,
+        sc: &StateCtx<'_>,
+        resource: &str,
+        params: &Value,
+        limits: TaskLimits,
+    ) -> Result<Value, Halt> {
         let n = {
             let c = self.invocations.entry(sc.name.to_string()).or_insert(0);
             *c += 1;
@@ -1222,22 +1252,36 @@ impl Sim<'_> {
             &format!("{lower}StartedEventDetails"),
             json!({"resource": resource}),
         );
-        let response = self.opts.mocks.response(sc.name, n).cloned();
-        let outcome = match response {
-            Some(MockResponse::Return(v)) => Ok(v),
-            Some(MockResponse::Throw { error, cause }) => {
-                Err(Failure { error, cause })
+        let rule = self.opts.mocks.rule(sc.name, n);
+        let timing = rule.map(|r| r.timing).unwrap_or_default();
+        let outcome = match limits.expiry(timing) {
+            Some(expiry) => {
+                self.advance(expiry.after_ms)?;
+                Err(Failure {
+                    error: Some("States.Timeout".into()),
+                    cause: None,
+                    heartbeat: expiry.heartbeat,
+                })
             }
-            None => match self.opts.unmocked {
-                Unmocked::Echo => Ok(params.clone()),
-                Unmocked::Fail => Err(Failure {
-                    error: Some("Sim.UnmockedTask".into()),
-                    cause: Some(format!(
-                        "Task state '{}' has no mocked response for its invocation #{n} (0-based, retries included); add one to the mock configuration or run with --unmocked echo",
-                        sc.name
-                    )),
-                }),
-            },
+            None => {
+                self.advance(timing.duration_ms)?;
+                match rule.map(|r| &r.response) {
+                    Some(MockResponse::Return(v)) => Ok(v.clone()),
+                    Some(MockResponse::Throw { error, cause }) => {
+                        Err(Failure::new(error.clone(), cause.clone()))
+                    }
+                    None => match self.opts.unmocked {
+                        Unmocked::Echo => Ok(params.clone()),
+                        Unmocked::Fail => Err(Failure::new(
+                            Some("Sim.UnmockedTask".into()),
+                            Some(format!(
+                                "Task state '{}' has no mocked response for its invocation #{n} (0-based, retries included); add one to the mock configuration or run with --unmocked echo",
+                                sc.name
+                            )),
+                        )),
+                    },
+                }
+            }
         };
         match outcome {
             Ok(v) => {
@@ -1249,9 +1293,15 @@ impl Sim<'_> {
                 Ok(v)
             }
             Err(f) => {
+                // A timeout (simulated, or mocked as a thrown `States.Timeout`) is written as AWS writes it.
+                let outcome = if f.error.as_deref() == Some("States.Timeout") {
+                    "TimedOut"
+                } else {
+                    "Failed"
+                };
                 self.event(
-                    &format!("{kind}Failed"),
-                    &format!("{lower}FailedEventDetails"),
+                    &format!("{kind}{outcome}"),
+                    &format!("{lower}{outcome}EventDetails"),
                     json!({"resource": resource, "error": f.error, "cause": f.cause}),
                 );
                 Err(Halt::Failed(f))
@@ -1799,14 +1849,55 @@ fn plain(v: &Value) -> String {
     }
 }
 
-/// `ErrorEquals` matching: exact names, `States.ALL`, and `States.TaskFailed` (any error but `States.Timeout`,
-/// for Task states).
-fn matches_error(list: Option<&[&str]>, error: &str, is_task: bool) -> bool {
+/// `ErrorEquals` matching: exact names, `States.ALL`, `States.TaskFailed` (any error but `States.Timeout`, for
+/// Task states) and `States.HeartbeatTimeout` (a `States.Timeout` raised by a missed heartbeat).
+fn matches_error(list: Option<&[&str]>, f: &Failure, is_task: bool) -> bool {
+    let error = f.error.as_deref().unwrap_or("");
     list.unwrap_or(&[]).iter().any(|e| {
         *e == error
             || *e == "States.ALL"
             || (*e == "States.TaskFailed" && is_task && error != "States.Timeout")
+            || (*e == "States.HeartbeatTimeout" && f.heartbeat)
     })
+}
+
+/// A Task state's `TimeoutSeconds` and `HeartbeatSeconds` for one attempt, in milliseconds.
+#[derive(Debug, Clone, Copy, Default)]
+struct TaskLimits {
+    timeout: Option<i64>,
+    heartbeat: Option<i64>,
+}
+
+/// When an attempt times out: milliseconds after its start, and whether a missed heartbeat caused it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Expiry {
+    after_ms: i64,
+    heartbeat: bool,
+}
+
+impl TaskLimits {
+    /// The first limit a mocked invocation of this timing runs past (`None`: it completes in time). A task that
+    /// sends no heartbeats, or sends them further apart than `HeartbeatSeconds`, misses its first one; a task
+    /// that ends exactly at a limit completes.
+    fn expiry(self, timing: MockTiming) -> Option<Expiry> {
+        let d = timing.duration_ms;
+        let timeout = self.timeout.filter(|t| d > *t).map(|t| Expiry {
+            after_ms: t,
+            heartbeat: false,
+        });
+        let heartbeat = self
+            .heartbeat
+            .filter(|h| d > *h && timing.heartbeat_interval_ms.is_none_or(|i| i > *h))
+            .map(|h| Expiry {
+                after_ms: h,
+                heartbeat: true,
+            });
+        match (timeout, heartbeat) {
+            (Some(t), Some(h)) if h.after_ms < t.after_ms => Some(h),
+            (Some(t), _) => Some(t),
+            (None, h) => h,
+        }
+    }
 }
 
 /// Parameter checks AWS makes before calling a service (the Task fails with `States.Runtime`).
@@ -1954,7 +2045,7 @@ impl Sim<'_> {
             Err(h) => return h,
         };
         match text(state.cause.as_ref().map(|f| f.node), "Cause") {
-            Ok(cause) => Halt::Failed(Failure { error, cause }),
+            Ok(cause) => Halt::Failed(Failure::new(error, cause)),
             Err(h) => h,
         }
     }
@@ -2127,13 +2218,26 @@ impl Sim<'_> {
         if let Some(c) = &state.credentials {
             self.jfield(sc, Some(c.node), "Credentials", &st, vars)?;
         }
-        if let Some(f) = &state.timeout_seconds {
-            self.j_number(sc, Some(f.node), "TimeoutSeconds", &st, vars)?;
+        let mut limits = TaskLimits::default();
+        for (slot, field, name) in [
+            (
+                &mut limits.timeout,
+                &state.timeout_seconds,
+                "TimeoutSeconds",
+            ),
+            (
+                &mut limits.heartbeat,
+                &state.heartbeat_seconds,
+                "HeartbeatSeconds",
+            ),
+        ] {
+            if let Some(f) = field {
+                *slot = self
+                    .j_number(sc, Some(f.node), name, &st, vars)?
+                    .map(|secs| (secs * 1000.0).clamp(0.0, (i64::MAX / 2) as f64) as i64);
+            }
         }
-        if let Some(f) = &state.heartbeat_seconds {
-            self.j_number(sc, Some(f.node), "HeartbeatSeconds", &st, vars)?;
-        }
-        let result = self.invoke(sc, resource, &args)?;
+        let result = self.invoke(sc, resource, &args, limits)?;
         let st = states_value(input, &ctx, Some(("result", &result)));
         let assigned = self.jassign(sc, state.assign.as_ref().map(|a| a.node), &st, vars)?;
         let output = self
