@@ -1,5 +1,6 @@
 //! The interpreter proper (see the module docs of [`super`]).
 
+use super::history::{Event, EventKind, TaskEnd, TaskKind};
 use super::items::{self, ReaderOptions};
 use super::mocks::{MockResponse, MockTiming};
 use super::{choice, time, Execution, SimOptions, StateRecord, Status, Transition, Unmocked, Via};
@@ -112,7 +113,7 @@ struct Sim<'o> {
     clock: i64,
     deadline: Option<i64>,
     rng: SplitMix64,
-    events: Vec<Value>,
+    events: Vec<Event>,
     event_ids: u64,
     states: Vec<StateRecord>,
     effects: Vec<Value>,
@@ -222,11 +223,10 @@ pub(super) fn run(def: &Definition<'_>, opts: &SimOptions) -> Execution {
         last_stamp: (clock, time::format_millis(clock)),
     };
     let role = sim.execution.get("RoleArn").cloned().unwrap_or(Value::Null);
-    sim.event(
-        "ExecutionStarted",
-        "executionStartedEventDetails",
-        json!({"input": to_text(&opts.input), "roleArn": role}),
-    );
+    sim.event(EventKind::ExecutionStarted {
+        input: to_text(&opts.input),
+        role_arn: role,
+    });
     let mut vars = Map::new();
     let result = if to_text(&opts.input).len() > MAX_PAYLOAD_BYTES {
         Err(fail(
@@ -244,27 +244,20 @@ pub(super) fn run(def: &Definition<'_>, opts: &SimOptions) -> Execution {
     };
     let (status, output, error, cause) = match result {
         Ok(out) => {
-            sim.event(
-                "ExecutionSucceeded",
-                "executionSucceededEventDetails",
-                json!({"output": to_text(&out)}),
-            );
+            sim.event(EventKind::ExecutionSucceeded {
+                output: to_text(&out),
+            });
             (Status::Succeeded, Some(out), None, None)
         }
         Err(Halt::Failed(f)) => {
-            sim.event(
-                "ExecutionFailed",
-                "executionFailedEventDetails",
-                json!({"error": f.error, "cause": f.cause}),
-            );
+            sim.event(EventKind::ExecutionFailed {
+                error: f.error.clone(),
+                cause: f.cause.clone(),
+            });
             (Status::Failed, None, f.error, f.cause)
         }
         Err(Halt::TimedOut) => {
-            sim.event(
-                "ExecutionTimedOut",
-                "executionTimedOutEventDetails",
-                json!({}),
-            );
+            sim.event(EventKind::ExecutionTimedOut);
             (Status::TimedOut, None, None, None)
         }
     };
@@ -324,19 +317,18 @@ impl Sim<'_> {
         self.last_stamp.1.clone()
     }
 
-    fn event(&mut self, ty: &str, details_key: &str, details: Value) -> u64 {
+    fn event(&mut self, kind: EventKind) -> u64 {
         self.event_ids += 1;
         let id = self.event_ids;
-        if self.record && self.events.len() >= MAX_EVENTS && !ty.starts_with("Execution") {
+        if self.record && self.events.len() >= MAX_EVENTS && !kind.is_execution() {
             self.overflow = true;
         } else if self.record {
-            let mut e = Map::new();
-            e.insert("id".into(), Value::from(id));
-            e.insert("previousEventId".into(), Value::from(id - 1));
-            e.insert("timestamp".into(), Value::String(self.stamp(self.clock)));
-            e.insert("type".into(), Value::String(ty.to_string()));
-            e.insert(details_key.into(), details);
-            self.events.push(Value::Object(e));
+            self.events.push(Event {
+                id,
+                previous_event_id: id - 1,
+                timestamp: self.clock,
+                kind,
+            });
         }
         id
     }
@@ -462,11 +454,11 @@ impl Sim<'_> {
                 format!("The execution recorded more than {MAX_RECORDED_BYTES} bytes of state inputs and outputs; the simulator stops here"),
             ));
         }
-        let entered_id = self.event(
-            &format!("{}StateEntered", ty.as_str()),
-            "stateEnteredEventDetails",
-            json!({"name": name, "input": input_text}),
-        );
+        let entered_id = self.event(EventKind::StateEntered {
+            state_type: ty,
+            name: name.to_string(),
+            input: input_text,
+        });
         let record_index = self.record.then(|| {
             self.states.push(StateRecord {
                 name: name.to_string(),
@@ -517,24 +509,18 @@ impl Sim<'_> {
                 format!("The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit."),
             ));
         }
-        let mut details = json!({"name": name, "output": output_text});
-        if let Some(a) = &step.assigned {
+        let assigned = step.assigned.as_ref().map(|a| {
             for (k, v) in a {
                 vars.insert(k.clone(), v.clone());
             }
-            let texts: Map<String, Value> = a
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::String(to_text(v))))
-                .collect();
-            if let Some(d) = details.as_object_mut() {
-                d.insert("assignedVariables".into(), Value::Object(texts));
-            }
-        }
-        self.event(
-            &format!("{}StateExited", ty.as_str()),
-            "stateExitedEventDetails",
-            details,
-        );
+            a.iter().map(|(k, v)| (k.clone(), to_text(v))).collect()
+        });
+        self.event(EventKind::StateExited {
+            state_type: ty,
+            name: name.to_string(),
+            output: output_text,
+            assigned,
+        });
         if let Some(rec) = record_index.and_then(|i| self.states.get_mut(i)) {
             rec.output = Some(step.output.clone());
             rec.variables = step.assigned.clone();
@@ -1226,32 +1212,16 @@ impl Sim<'_> {
             *c += 1;
             *c - 1
         };
-        let kind = if resource.starts_with("arn:aws:lambda:")
-            || resource.contains(":lambda:") && resource.contains(":function:")
-        {
-            "LambdaFunction"
-        } else if resource.contains(":activity:") {
-            "Activity"
-        } else {
-            "Task"
-        };
-        let lower = {
-            let mut l = kind.to_string();
-            if let Some(f) = l.get_mut(0..1) {
-                f.make_ascii_lowercase();
-            }
-            l
-        };
-        self.event(
-            &format!("{kind}Scheduled"),
-            &format!("{lower}ScheduledEventDetails"),
-            json!({"resource": resource, "parameters": to_text(params)}),
-        );
-        self.event(
-            &format!("{kind}Started"),
-            &format!("{lower}StartedEventDetails"),
-            json!({"resource": resource}),
-        );
+        let task = TaskKind::of(resource);
+        self.event(EventKind::TaskScheduled {
+            task,
+            resource: resource.to_string(),
+            parameters: to_text(params),
+        });
+        self.event(EventKind::TaskStarted {
+            task,
+            resource: resource.to_string(),
+        });
         let rule = self.opts.mocks.rule(sc.name, n);
         let timing = rule.map(|r| r.timing).unwrap_or_default();
         let outcome = match limits.expiry(timing) {
@@ -1285,25 +1255,27 @@ impl Sim<'_> {
         };
         match outcome {
             Ok(v) => {
-                self.event(
-                    &format!("{kind}Succeeded"),
-                    &format!("{lower}SucceededEventDetails"),
-                    json!({"resource": resource, "output": to_text(&v)}),
-                );
+                self.event(EventKind::TaskSucceeded {
+                    task,
+                    resource: resource.to_string(),
+                    output: to_text(&v),
+                });
                 Ok(v)
             }
             Err(f) => {
                 // A timeout (simulated, or mocked as a thrown `States.Timeout`) is written as AWS writes it.
-                let outcome = if f.error.as_deref() == Some("States.Timeout") {
-                    "TimedOut"
+                let end = if f.error.as_deref() == Some("States.Timeout") {
+                    TaskEnd::TimedOut
                 } else {
-                    "Failed"
+                    TaskEnd::Failed
                 };
-                self.event(
-                    &format!("{kind}{outcome}"),
-                    &format!("{lower}{outcome}EventDetails"),
-                    json!({"resource": resource, "error": f.error, "cause": f.cause}),
-                );
+                self.event(EventKind::TaskEnded {
+                    task,
+                    end,
+                    resource: resource.to_string(),
+                    error: f.error.clone(),
+                    cause: f.cause.clone(),
+                });
                 Err(Halt::Failed(f))
             }
         }
@@ -1339,11 +1311,7 @@ impl Sim<'_> {
                 None => effective,
             }
         };
-        self.event(
-            "ParallelStateStarted",
-            "parallelStateStartedEventDetails",
-            json!({}),
-        );
+        self.event(EventKind::ParallelStateStarted);
         let mut results = Vec::with_capacity(state.branches.len());
         for branch in &state.branches {
             let mut bvars = vars.clone();
@@ -1356,20 +1324,12 @@ impl Sim<'_> {
             ) {
                 Ok(v) => results.push(v),
                 Err(h) => {
-                    self.event(
-                        "ParallelStateFailed",
-                        "parallelStateFailedEventDetails",
-                        json!({}),
-                    );
+                    self.event(EventKind::ParallelStateFailed);
                     return Err(h);
                 }
             }
         }
-        self.event(
-            "ParallelStateSucceeded",
-            "parallelStateSucceededEventDetails",
-            json!({}),
-        );
+        self.event(EventKind::ParallelStateSucceeded);
         self.finish_result(sc, state, input, Value::Array(results), &ctx, vars)
     }
 
@@ -1603,11 +1563,9 @@ impl Sim<'_> {
                 })
                 .collect();
         }
-        self.event(
-            "MapStateStarted",
-            "mapStateStartedEventDetails",
-            json!({"length": inputs.len()}),
-        );
+        self.event(EventKind::MapStateStarted {
+            length: inputs.len(),
+        });
         let total = inputs.len();
         let mut results = Vec::with_capacity(total);
         let mut failures = 0usize;
@@ -1620,22 +1578,20 @@ impl Sim<'_> {
             if distributed {
                 self.record = false;
             } else {
-                self.event(
-                    "MapIterationStarted",
-                    "mapIterationStartedEventDetails",
-                    json!({"name": sc.name, "index": i}),
-                );
+                self.event(EventKind::MapIterationStarted {
+                    name: sc.name.to_string(),
+                    index: i,
+                });
             }
             let r = self.run_scope(processor, iter_input, &mut ivars, &iframe, depth + 1);
             self.record = outer_record;
             match r {
                 Ok(v) => {
                     if !distributed {
-                        self.event(
-                            "MapIterationSucceeded",
-                            "mapIterationSucceededEventDetails",
-                            json!({"name": sc.name, "index": i}),
-                        );
+                        self.event(EventKind::MapIterationSucceeded {
+                            name: sc.name.to_string(),
+                            index: i,
+                        });
                     }
                     results.push(v)
                 }
@@ -1646,13 +1602,12 @@ impl Sim<'_> {
                 }
                 Err(h) => {
                     if !distributed {
-                        self.event(
-                            "MapIterationFailed",
-                            "mapIterationFailedEventDetails",
-                            json!({"name": sc.name, "index": i}),
-                        );
+                        self.event(EventKind::MapIterationFailed {
+                            name: sc.name.to_string(),
+                            index: i,
+                        });
                     }
-                    self.event("MapStateFailed", "mapStateFailedEventDetails", json!({}));
+                    self.event(EventKind::MapStateFailed);
                     return Err(h);
                 }
             }
@@ -1662,18 +1617,14 @@ impl Sim<'_> {
             let pct_ok = tolerated_pct
                 .is_some_and(|p| (failures as f64) * 100.0 / (total.max(1) as f64) <= p);
             if !count_ok && !pct_ok {
-                self.event("MapStateFailed", "mapStateFailedEventDetails", json!({}));
+                self.event(EventKind::MapStateFailed);
                 return Err(fail(
                     "States.ExceedToleratedFailureThreshold",
                     "The specified tolerated failure threshold was exceeded",
                 ));
             }
         }
-        self.event(
-            "MapStateSucceeded",
-            "mapStateSucceededEventDetails",
-            json!({}),
-        );
+        self.event(EventKind::MapStateSucceeded);
         let mut result = Value::Array(results);
         if let Some(w) = &state.result_writer {
             let params = match w.parameters.as_ref() {

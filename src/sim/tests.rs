@@ -103,11 +103,8 @@ fn retry_backoff_caps_and_catch() {
         Some(json!({"k": 1, "err": {"Error": "Boom", "Cause": "c"}}))
     );
     // 10 + 20 (capped from 30) + 20 (capped from 90) seconds.
-    let last = e
-        .events
-        .last()
-        .and_then(|v| v["timestamp"].as_str().map(str::to_string));
-    assert_eq!(last.as_deref(), Some("2025-01-01T00:00:50.000Z"));
+    let last = last_event(&e);
+    assert_eq!(last["timestamp"], "2025-01-01T00:00:50.000Z");
 }
 
 #[test]
@@ -127,7 +124,7 @@ fn jitter_is_seeded() {
             },
         );
         assert_eq!(e.status, Status::Succeeded);
-        e.events.last().map(|v| v["timestamp"].clone())
+        e.events.last().map(|v| v.timestamp)
     };
     assert_eq!(at(1), at(1));
     assert_ne!(at(1), at(2));
@@ -245,9 +242,23 @@ fn loops_over_large_payloads_stop_at_the_memory_budget() {
     assert!(e.states.len() < 1000, "{}", e.states.len());
 }
 
-/// The first event of type `ty`.
-fn event_of<'e>(e: &'e Execution, ty: &str) -> Option<&'e Value> {
-    e.events.iter().find(|v| v["type"] == ty)
+/// The events of type `ty`, as JSON.
+fn events_of(e: &Execution, ty: &str) -> Vec<Value> {
+    e.events
+        .iter()
+        .filter(|v| v.type_name() == ty)
+        .map(Event::to_json)
+        .collect()
+}
+
+/// The first event of type `ty`, as JSON.
+fn event_of(e: &Execution, ty: &str) -> Option<Value> {
+    events_of(e, ty).into_iter().next()
+}
+
+/// The last event, as JSON.
+fn last_event(e: &Execution) -> Value {
+    e.events.last().map(Event::to_json).expect("events")
 }
 
 const SLOW_TASK: &str = r#"{"StartAt": "T", "States": {
@@ -286,11 +297,7 @@ fn a_task_longer_than_its_timeout_times_out_then_retries_then_is_caught() {
         e.output,
         Some(json!({"entered": "2025-01-01T00:00:22.000Z", "err": "States.Timeout"}))
     );
-    let timed_out: Vec<&Value> = e
-        .events
-        .iter()
-        .filter(|v| v["type"] == "TaskTimedOut")
-        .collect();
+    let timed_out = events_of(&e, "TaskTimedOut");
     assert_eq!(timed_out.len(), 2);
     assert_eq!(timed_out[0]["timestamp"], "2025-01-01T00:00:10.000Z");
     assert_eq!(timed_out[1]["timestamp"], "2025-01-01T00:00:22.000Z");
@@ -363,7 +370,7 @@ fn a_long_task_times_the_execution_out() {
         json!({"T": [{"Return": 1, "DurationSeconds": 3600}]}),
     );
     assert_eq!(e.status, Status::TimedOut);
-    let last = e.events.last().expect("events");
+    let last = last_event(&e);
     assert_eq!(last["type"], "ExecutionTimedOut");
     assert_eq!(last["timestamp"], "2025-01-01T00:01:00.000Z");
 }
