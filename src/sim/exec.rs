@@ -76,6 +76,8 @@ struct StateCtx<'s> {
     /// Whether the state's fields can read `$$.Execution` (see [`reads_execution`]); when they cannot, the
     /// context object is built without it.
     reads_execution: bool,
+    /// Whether the state's fields can read the context object at all (see [`reads_context`]).
+    reads_context: bool,
 }
 
 impl StateCtx<'_> {
@@ -127,8 +129,8 @@ struct Sim<'o> {
     recorded_bytes: usize,
     execution: Value,
     state_machine: Value,
-    /// [`reads_execution`] per state pointer, computed once per state.
-    reads_execution: HashMap<String, bool>,
+    /// [`reads_context`] and [`reads_execution`] per state, by the address of its node, computed once per state.
+    reads: HashMap<usize, (bool, bool)>,
     /// Payload templates compiled once, by the address of their node in the definition.
     templates: HashMap<usize, Template>,
     /// The last timestamp formatted (the clock rarely moves between events).
@@ -140,31 +142,44 @@ struct Sim<'o> {
 /// `Execution` clones the execution input, which in a loop or a Map over a large input costs more than the rest of
 /// the state; states that cannot observe it skip it.
 fn reads_execution(node: &Node, depth: usize) -> bool {
-    fn text_reads(s: &str) -> bool {
-        if s.contains("Execution") {
-            return true;
-        }
-        ["$$", "$states.context"].iter().any(|pat| {
-            s.match_indices(pat).any(|(i, m)| {
-                let rest = s.get(i + m.len()..).unwrap_or("");
-                let mut chars = rest.chars();
-                !(chars.next() == Some('.')
-                    && chars.next().is_some_and(|c| c.is_ascii_alphabetic()))
-            })
-        })
-    }
+    any_text(node, depth, &text_reads_execution)
+}
+
+/// Whether a state's fields can read the context object at all (some text mentions `$$` or `$states`); the
+/// others get no context object.
+fn reads_context(node: &Node) -> bool {
+    any_text(node, 0, &|s: &str| {
+        s.contains("$$") || s.contains("$states")
+    })
+}
+
+/// Whether some string or member name under `node` satisfies `reads` (true beyond the nesting limit).
+fn any_text(node: &Node, depth: usize, reads: &dyn Fn(&str) -> bool) -> bool {
     if depth > crate::syntax::MAX_DEPTH {
         return true;
     }
     match &node.value {
-        crate::syntax::Value::String(s) => text_reads(s),
-        crate::syntax::Value::Array(a) => a.iter().any(|n| reads_execution(n, depth + 1)),
+        crate::syntax::Value::String(s) => reads(s),
+        crate::syntax::Value::Array(a) => a.iter().any(|n| any_text(n, depth + 1, reads)),
         crate::syntax::Value::Object(m) => m
             .iter()
-            .any(|m| text_reads(&m.key.text) || reads_execution(&m.value, depth + 1)),
-        crate::syntax::Value::Tagged { value, .. } => reads_execution(value, depth + 1),
+            .any(|m| reads(&m.key.text) || any_text(&m.value, depth + 1, reads)),
+        crate::syntax::Value::Tagged { value, .. } => any_text(value, depth + 1, reads),
         _ => false,
     }
+}
+
+fn text_reads_execution(s: &str) -> bool {
+    if s.contains("Execution") {
+        return true;
+    }
+    ["$$", "$states.context"].iter().any(|pat| {
+        s.match_indices(pat).any(|(i, m)| {
+            let rest = s.get(i + m.len()..).unwrap_or("");
+            let mut chars = rest.chars();
+            !(chars.next() == Some('.') && chars.next().is_some_and(|c| c.is_ascii_alphabetic()))
+        })
+    })
 }
 
 pub(super) fn run(def: &Definition<'_>, opts: &SimOptions) -> Execution {
@@ -218,7 +233,7 @@ pub(super) fn run(def: &Definition<'_>, opts: &SimOptions) -> Execution {
         recorded_bytes: 0,
         execution,
         state_machine,
-        reads_execution: HashMap::new(),
+        reads: HashMap::new(),
         templates: HashMap::new(),
         last_stamp: (clock, time::format_millis(clock)),
     };
@@ -354,6 +369,14 @@ impl Sim<'_> {
         retry_count: Option<u64>,
         token: bool,
     ) -> Value {
+        if !sc.reads_context {
+            // Nothing can observe it; the token still draws from the seeded generator, so that the values drawn
+            // after it do not depend on whether the state reads the context.
+            if token {
+                uuid(&mut self.rng);
+            }
+            return Value::Null;
+        }
         let mut state = Map::new();
         state.insert(
             "EnteredTime".into(),
@@ -470,18 +493,15 @@ impl Sim<'_> {
             });
             self.states.len() - 1
         });
-        let reads_execution = match self.reads_execution.get(state.pointer.as_str()) {
-            Some(r) => *r,
-            None => {
-                let r = reads_execution(state.node, 0);
-                self.reads_execution.insert(state.pointer.clone(), r);
-                r
-            }
-        };
+        let (reads_context, reads_execution) = *self
+            .reads
+            .entry(state.node as *const Node as usize)
+            .or_insert_with(|| (reads_context(state.node), reads_execution(state.node, 0)));
         let sc = StateCtx {
             name,
             entered_id,
             entered_at: self.clock,
+            reads_context,
             reads_execution,
         };
         let jsonata = state.query_language == QueryLanguage::Jsonata;
@@ -547,12 +567,7 @@ impl Sim<'_> {
             None => Ok(data.clone()),
             Some(PathOrNull::Null) => Ok(Value::Object(Map::new())),
             Some(PathOrNull::Path(text)) => {
-                let p = Path::parse(text).map_err(|e| {
-                    sc.err(
-                        "States.Runtime",
-                        format!("Invalid path '{text}': {}", e.message),
-                    )
-                })?;
+                let p = parse_path(sc, text)?;
                 let env = Env {
                     input: data,
                     context: Some(ctx),
@@ -600,12 +615,7 @@ impl Sim<'_> {
             None => Ok(result),
             Some(PathOrNull::Null) => Ok(raw_input.clone()),
             Some(PathOrNull::Path(text)) => {
-                let p = Path::parse(text).map_err(|e| {
-                    sc.err(
-                        "States.Runtime",
-                        format!("Invalid path '{text}': {}", e.message),
-                    )
-                })?;
+                let p = parse_path(sc, text)?;
                 let mut out = raw_input.clone();
                 set(&mut out, &p, result).map_err(|_| {
                     sc.err(
@@ -1181,21 +1191,7 @@ impl Sim<'_> {
             ));
         }
         let result = self.invoke(sc, resource, &params, limits)?;
-        let selected = match &state.result_selector {
-            Some(s) => self.template(sc, s.node, &result, &ctx, vars)?,
-            None => result,
-        };
-        let assigned = self.assign(
-            sc,
-            state.assign.as_ref().map(|a| a.node),
-            &selected,
-            &ctx,
-            vars,
-        )?;
-        let rp = state.result_path.as_ref().and_then(|f| f.value);
-        let out = self.result_path(sc, rp, input, selected)?;
-        let output = self.output_path(sc, state, &out, &ctx, vars)?;
-        Ok((output, assigned))
+        self.finish_result(sc, state, input, result, &ctx, vars)
     }
 
     /// One invocation of a Task: answers from the mocks, after the mocked duration on the virtual clock, or fails
@@ -1296,14 +1292,14 @@ impl Sim<'_> {
         let ctx = self.context(sc, frame, None, false);
         let params = if state.query_language == QueryLanguage::Jsonata {
             let st = states_value(input, &ctx, None);
-            self.jfield(
+            self.j_or_input(
                 sc,
                 state.arguments.as_ref().map(|a| a.node),
                 "Arguments",
                 &st,
                 vars,
+                input,
             )?
-            .unwrap_or_else(|| input.clone())
         } else {
             let effective = self.input_path(sc, state, input, &ctx, vars)?;
             match &state.parameters {
@@ -1333,7 +1329,8 @@ impl Sim<'_> {
         self.finish_result(sc, state, input, Value::Array(results), &ctx, vars)
     }
 
-    /// ResultSelector → Assign → ResultPath → OutputPath for Parallel and Map.
+    /// ResultSelector → Assign → ResultPath → OutputPath (JSONata: Assign and Output over `$states.result`) for
+    /// Task, Parallel and Map.
     fn finish_result(
         &mut self,
         sc: &StateCtx<'_>,
@@ -1767,12 +1764,7 @@ impl Sim<'_> {
             .as_ref()
             .and_then(|f| f.value)
             .unwrap_or("$");
-        let p = Path::parse(text).map_err(|e| {
-            sc.err(
-                "States.Runtime",
-                format!("Invalid path '{text}': {}", e.message),
-            )
-        })?;
+        let p = parse_path(sc, text)?;
         let env = Env {
             input: effective,
             context: Some(ctx),
@@ -1790,6 +1782,16 @@ impl Sim<'_> {
             None => Err(sc.eval_err(expr::path_field_not_found(text, &p))),
         }
     }
+}
+
+/// A path field's text parsed (`States.Runtime` when it is not a valid path).
+fn parse_path(sc: &StateCtx<'_>, text: &str) -> Result<Path, Halt> {
+    Path::parse(text).map_err(|e| {
+        sc.err(
+            "States.Runtime",
+            format!("Invalid path '{text}': {}", e.message),
+        )
+    })
 }
 
 /// A value as AWS prints it in causes: strings without quotes, other values as JSON.
@@ -1902,6 +1904,36 @@ impl Sim<'_> {
             .map_err(|e| sc.eval_err(e))
     }
 
+    /// A JSONata field whose absence (or `undefined`) means the state's input (`Arguments`, `Output`).
+    fn j_or_input(
+        &mut self,
+        sc: &StateCtx<'_>,
+        node: Option<&Node>,
+        field: &str,
+        states: &Value,
+        vars: &Map<String, Value>,
+        input: &Value,
+    ) -> Result<Value, Halt> {
+        Ok(self
+            .jfield(sc, node, field, states, vars)?
+            .unwrap_or_else(|| input.clone()))
+    }
+
+    /// `Assign`, then `Output` (default: the input), of a JSONata state or choice rule.
+    fn j_assign_output(
+        &mut self,
+        sc: &StateCtx<'_>,
+        assign: Option<&Node>,
+        output: Option<&Node>,
+        states: &Value,
+        vars: &Map<String, Value>,
+        input: &Value,
+    ) -> Result<(Value, Option<Map<String, Value>>), Halt> {
+        let assigned = self.jassign(sc, assign, states, vars)?;
+        let output = self.j_or_input(sc, output, "Output", states, vars, input)?;
+        Ok((output, assigned))
+    }
+
     fn jassign(
         &mut self,
         sc: &StateCtx<'_>,
@@ -1953,16 +1985,14 @@ impl Sim<'_> {
     ) -> Result<StepOut, Halt> {
         let ctx = self.context(sc, frame, None, false);
         let st = states_value(input, &ctx, None);
-        let assigned = self.jassign(sc, state.assign.as_ref().map(|a| a.node), &st, vars)?;
-        let output = self
-            .jfield(
-                sc,
-                state.output.as_ref().map(|o| o.node),
-                "Output",
-                &st,
-                vars,
-            )?
-            .unwrap_or_else(|| input.clone());
+        let (output, assigned) = self.j_assign_output(
+            sc,
+            state.assign.as_ref().map(|a| a.node),
+            state.output.as_ref().map(|o| o.node),
+            &st,
+            vars,
+            input,
+        )?;
         Ok(StepOut {
             output,
             next: if ty == StateType::Succeed {
@@ -2020,17 +2050,14 @@ impl Sim<'_> {
                             sc.err("States.Runtime", "The matching choice rule has no Next")
                         );
                     };
-                    let assigned =
-                        self.jassign(sc, rule.assign.as_ref().map(|a| a.node), &st, vars)?;
-                    let output = self
-                        .jfield(
-                            sc,
-                            rule.output.as_ref().map(|o| o.node),
-                            "Output",
-                            &st,
-                            vars,
-                        )?
-                        .unwrap_or_else(|| input.clone());
+                    let (output, assigned) = self.j_assign_output(
+                        sc,
+                        rule.assign.as_ref().map(|a| a.node),
+                        rule.output.as_ref().map(|o| o.node),
+                        &st,
+                        vars,
+                        input,
+                    )?;
                     return Ok(StepOut {
                         output,
                         next: Some(next.to_string()),
@@ -2057,16 +2084,14 @@ impl Sim<'_> {
                 format!("No Matches! (state '{}')", sc.name),
             ));
         };
-        let assigned = self.jassign(sc, state.assign.as_ref().map(|a| a.node), &st, vars)?;
-        let output = self
-            .jfield(
-                sc,
-                state.output.as_ref().map(|o| o.node),
-                "Output",
-                &st,
-                vars,
-            )?
-            .unwrap_or_else(|| input.clone());
+        let (output, assigned) = self.j_assign_output(
+            sc,
+            state.assign.as_ref().map(|a| a.node),
+            state.output.as_ref().map(|o| o.node),
+            &st,
+            vars,
+            input,
+        )?;
         Ok(StepOut {
             output,
             next: Some(default.to_string()),
@@ -2126,16 +2151,14 @@ impl Sim<'_> {
             delay_ms = d.max(0);
         }
         self.advance(delay_ms)?;
-        let assigned = self.jassign(sc, state.assign.as_ref().map(|a| a.node), &st, vars)?;
-        let output = self
-            .jfield(
-                sc,
-                state.output.as_ref().map(|o| o.node),
-                "Output",
-                &st,
-                vars,
-            )?
-            .unwrap_or_else(|| input.clone());
+        let (output, assigned) = self.j_assign_output(
+            sc,
+            state.assign.as_ref().map(|a| a.node),
+            state.output.as_ref().map(|o| o.node),
+            &st,
+            vars,
+            input,
+        )?;
         Ok(StepOut {
             output,
             next: state_next(state),
@@ -2157,15 +2180,14 @@ impl Sim<'_> {
         let token = resource.starts_with("arn:aws:states:::") || resource.contains(":states:::");
         let ctx = self.context(sc, frame, Some(retry_count), token);
         let st = states_value(input, &ctx, None);
-        let args = self
-            .jfield(
-                sc,
-                state.arguments.as_ref().map(|a| a.node),
-                "Arguments",
-                &st,
-                vars,
-            )?
-            .unwrap_or_else(|| input.clone());
+        let args = self.j_or_input(
+            sc,
+            state.arguments.as_ref().map(|a| a.node),
+            "Arguments",
+            &st,
+            vars,
+            input,
+        )?;
         if let Some(c) = &state.credentials {
             self.jfield(sc, Some(c.node), "Credentials", &st, vars)?;
         }
@@ -2189,18 +2211,7 @@ impl Sim<'_> {
             }
         }
         let result = self.invoke(sc, resource, &args, limits)?;
-        let st = states_value(input, &ctx, Some(("result", &result)));
-        let assigned = self.jassign(sc, state.assign.as_ref().map(|a| a.node), &st, vars)?;
-        let output = self
-            .jfield(
-                sc,
-                state.output.as_ref().map(|o| o.node),
-                "Output",
-                &st,
-                vars,
-            )?
-            .unwrap_or(result);
-        Ok((output, assigned))
+        self.finish_result(sc, state, input, result, &ctx, vars)
     }
 
     /// The items of a JSONata Map: `Items` (an array or an expression giving one), else the input.
