@@ -1934,6 +1934,20 @@ impl Sim<'_> {
         Ok((output, assigned))
     }
 
+    /// [`Self::j_assign_output`] with the state's own `Assign` and `Output`.
+    fn j_state_assign_output(
+        &mut self,
+        sc: &StateCtx<'_>,
+        state: &State<'_>,
+        states: &Value,
+        vars: &Map<String, Value>,
+        input: &Value,
+    ) -> Result<(Value, Option<Map<String, Value>>), Halt> {
+        let assign = state.assign.as_ref().map(|a| a.node);
+        let output = state.output.as_ref().map(|o| o.node);
+        self.j_assign_output(sc, assign, output, states, vars, input)
+    }
+
     fn jassign(
         &mut self,
         sc: &StateCtx<'_>,
@@ -1985,14 +1999,7 @@ impl Sim<'_> {
     ) -> Result<StepOut, Halt> {
         let ctx = self.context(sc, frame, None, false);
         let st = states_value(input, &ctx, None);
-        let (output, assigned) = self.j_assign_output(
-            sc,
-            state.assign.as_ref().map(|a| a.node),
-            state.output.as_ref().map(|o| o.node),
-            &st,
-            vars,
-            input,
-        )?;
+        let (output, assigned) = self.j_state_assign_output(sc, state, &st, vars, input)?;
         Ok(StepOut {
             output,
             next: if ty == StateType::Succeed {
@@ -2084,14 +2091,7 @@ impl Sim<'_> {
                 format!("No Matches! (state '{}')", sc.name),
             ));
         };
-        let (output, assigned) = self.j_assign_output(
-            sc,
-            state.assign.as_ref().map(|a| a.node),
-            state.output.as_ref().map(|o| o.node),
-            &st,
-            vars,
-            input,
-        )?;
+        let (output, assigned) = self.j_state_assign_output(sc, state, &st, vars, input)?;
         Ok(StepOut {
             output,
             next: Some(default.to_string()),
@@ -2151,14 +2151,7 @@ impl Sim<'_> {
             delay_ms = d.max(0);
         }
         self.advance(delay_ms)?;
-        let (output, assigned) = self.j_assign_output(
-            sc,
-            state.assign.as_ref().map(|a| a.node),
-            state.output.as_ref().map(|o| o.node),
-            &st,
-            vars,
-            input,
-        )?;
+        let (output, assigned) = self.j_state_assign_output(sc, state, &st, vars, input)?;
         Ok(StepOut {
             output,
             next: state_next(state),
