@@ -12,6 +12,7 @@ use crate::model::{
 };
 use crate::syntax::Node;
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// AWS's limit of history events per execution.
@@ -555,17 +556,18 @@ impl Sim<'_> {
     // -----------------------------------------------------------------------------------------------------------
     // Paths and templates
 
-    fn path_field(
+    /// InputPath or OutputPath over `data`: absent, `data` itself (borrowed, not copied).
+    fn path_field<'d>(
         &self,
         sc: &StateCtx<'_>,
         field: Option<PathOrNull<'_>>,
-        data: &Value,
+        data: &'d Value,
         ctx: &Value,
         vars: &Map<String, Value>,
-    ) -> Result<Value, Halt> {
+    ) -> Result<Cow<'d, Value>, Halt> {
         match field {
-            None => Ok(data.clone()),
-            Some(PathOrNull::Null) => Ok(Value::Object(Map::new())),
+            None => Ok(Cow::Borrowed(data)),
+            Some(PathOrNull::Null) => Ok(Cow::Owned(Value::Object(Map::new()))),
             Some(PathOrNull::Path(text)) => {
                 let p = parse_path(sc, text)?;
                 let env = Env {
@@ -575,33 +577,37 @@ impl Sim<'_> {
                 };
                 p.query(&env)
                     .into_value()
+                    .map(Cow::Owned)
                     .ok_or_else(|| sc.eval_err(expr::path_field_not_found(text, &p)))
             }
         }
     }
 
-    fn input_path(
+    fn input_path<'d>(
         &self,
         sc: &StateCtx<'_>,
         state: &State<'_>,
-        data: &Value,
+        data: &'d Value,
         ctx: &Value,
         vars: &Map<String, Value>,
-    ) -> Result<Value, Halt> {
+    ) -> Result<Cow<'d, Value>, Halt> {
         let f = state.input_path.as_ref().and_then(|f| f.value);
         self.path_field(sc, f, data, ctx, vars)
     }
 
+    /// OutputPath over the state's result `data` (moved through when there is no OutputPath).
     fn output_path(
         &self,
         sc: &StateCtx<'_>,
         state: &State<'_>,
-        data: &Value,
+        data: Value,
         ctx: &Value,
         vars: &Map<String, Value>,
     ) -> Result<Value, Halt> {
-        let f = state.output_path.as_ref().and_then(|f| f.value);
-        self.path_field(sc, f, data, ctx, vars)
+        match state.output_path.as_ref().and_then(|f| f.value) {
+            None => Ok(data),
+            f => Ok(self.path_field(sc, f, &data, ctx, vars)?.into_owned()),
+        }
     }
 
     fn result_path(
@@ -708,7 +714,7 @@ impl Sim<'_> {
         } else if let Some(p) = &state.parameters {
             self.template(sc, p.node, &effective, &ctx, vars)?
         } else {
-            effective
+            effective.into_owned()
         };
         let assigned = self.assign(
             sc,
@@ -719,7 +725,7 @@ impl Sim<'_> {
         )?;
         let rp = state.result_path.as_ref().and_then(|f| f.value);
         let out = self.result_path(sc, rp, input, result)?;
-        let output = self.output_path(sc, state, &out, &ctx, vars)?;
+        let output = self.output_path(sc, state, out, &ctx, vars)?;
         Ok(StepOut {
             output,
             next: state_next(state),
@@ -738,7 +744,7 @@ impl Sim<'_> {
     ) -> Result<StepOut, Halt> {
         let ctx = self.context(sc, frame, None, false);
         let effective = self.input_path(sc, state, input, &ctx, vars)?;
-        let output = self.output_path(sc, state, &effective, &ctx, vars)?;
+        let output = self.output_path(sc, state, effective.into_owned(), &ctx, vars)?;
         Ok(StepOut {
             output,
             next: None,
@@ -855,7 +861,7 @@ impl Sim<'_> {
             state.assign.as_ref().map(|a| a.node)
         };
         let assigned = self.assign(sc, assign_node, &effective, &ctx, vars)?;
-        let output = self.output_path(sc, state, &effective, &ctx, vars)?;
+        let output = self.output_path(sc, state, effective.into_owned(), &ctx, vars)?;
         Ok(StepOut {
             output,
             next: Some(next),
@@ -963,7 +969,7 @@ impl Sim<'_> {
             &ctx,
             vars,
         )?;
-        let output = self.output_path(sc, state, &effective, &ctx, vars)?;
+        let output = self.output_path(sc, state, effective.into_owned(), &ctx, vars)?;
         Ok(StepOut {
             output,
             next: state_next(state),
@@ -1150,7 +1156,7 @@ impl Sim<'_> {
         let effective = self.input_path(sc, state, input, &ctx, vars)?;
         let params = match &state.parameters {
             Some(p) => self.template(sc, p.node, &effective, &ctx, vars)?,
-            None => effective.clone(),
+            None => effective.clone().into_owned(),
         };
         if let Some(c) = &state.credentials {
             self.template(sc, c.node, &effective, &ctx, vars)?;
@@ -1304,7 +1310,7 @@ impl Sim<'_> {
             let effective = self.input_path(sc, state, input, &ctx, vars)?;
             match &state.parameters {
                 Some(p) => self.template(sc, p.node, &effective, &ctx, vars)?,
-                None => effective,
+                None => effective.into_owned(),
             }
         };
         self.event(EventKind::ParallelStateStarted);
@@ -1367,7 +1373,7 @@ impl Sim<'_> {
         )?;
         let rp = state.result_path.as_ref().and_then(|f| f.value);
         let out = self.result_path(sc, rp, input, selected)?;
-        let output = self.output_path(sc, state, &out, ctx, vars)?;
+        let output = self.output_path(sc, state, out, ctx, vars)?;
         Ok((output, assigned))
     }
 
@@ -1386,7 +1392,7 @@ impl Sim<'_> {
         let ctx = self.context(sc, frame, None, false);
         let jsonata = state.query_language == QueryLanguage::Jsonata;
         let effective = if jsonata {
-            input.clone()
+            Cow::Borrowed(input)
         } else {
             self.input_path(sc, state, input, &ctx, vars)?
         };
