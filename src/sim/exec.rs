@@ -136,6 +136,8 @@ struct Sim<'o> {
     templates: HashMap<usize, Template>,
     /// The last timestamp formatted (the clock rarely moves between events).
     last_stamp: (i64, String),
+    /// Choice rule paths, parsed once.
+    paths: choice::PathCache,
 }
 
 /// Whether a state's fields can read the context's `Execution` member: some text mentions `Execution`, or takes
@@ -237,6 +239,7 @@ pub(super) fn run(def: &Definition<'_>, opts: &SimOptions) -> Execution {
         reads: HashMap::new(),
         templates: HashMap::new(),
         last_stamp: (clock, time::format_millis(clock)),
+        paths: choice::PathCache::default(),
     };
     let role = sim.execution.get("RoleArn").cloned().unwrap_or(Value::Null);
     sim.event(EventKind::ExecutionStarted {
@@ -826,7 +829,7 @@ impl Sim<'_> {
         };
         let mut chosen = None;
         for (index, rule) in state.choices.iter().enumerate() {
-            match choice::matches(rule, &env) {
+            match choice::matches(rule, &env, &mut self.paths) {
                 Ok(true) => {
                     chosen = Some((index, rule));
                     break;
