@@ -96,6 +96,32 @@ impl StateCtx<'_> {
     }
 }
 
+/// What every state handler works on: the state, its input, the variables and frame it runs in.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    sc: &'a StateCtx<'a>,
+    state: &'a State<'a>,
+    input: &'a Value,
+    vars: &'a Map<String, Value>,
+    frame: &'a Frame,
+}
+
+impl<'a> At<'a> {
+    /// The state context, state, input, variables and frame.
+    #[allow(clippy::type_complexity)]
+    fn parts(
+        self,
+    ) -> (
+        &'a StateCtx<'a>,
+        &'a State<'a>,
+        &'a Value,
+        &'a Map<String, Value>,
+        &'a Frame,
+    ) {
+        (self.sc, self.state, self.input, self.vars, self.frame)
+    }
+}
+
 /// Per-scope context extras: the Map item of an iteration.
 #[derive(Clone, Default)]
 struct Frame {
@@ -509,20 +535,25 @@ impl Sim<'_> {
             reads_execution,
         };
         let jsonata = state.query_language == QueryLanguage::Jsonata;
+        let at = At {
+            sc: &sc,
+            state,
+            input: &input,
+            vars,
+            frame,
+        };
         let step = match ty {
-            StateType::Pass | StateType::Succeed if jsonata => {
-                self.j_simple(&sc, state, &input, vars, frame, ty)
-            }
-            StateType::Fail if jsonata => return Err(self.j_fail(&sc, state, &input, vars, frame)),
-            StateType::Choice if jsonata => self.j_choice(&sc, state, &input, vars, frame),
-            StateType::Wait if jsonata => self.j_wait(&sc, state, &input, vars, frame),
-            StateType::Pass => self.pass(&sc, state, &input, vars, frame),
-            StateType::Succeed => self.succeed(&sc, state, &input, vars, frame),
-            StateType::Fail => return Err(self.fail_state(&sc, state, &input, vars, frame)),
-            StateType::Choice => self.choice(&sc, state, &input, vars, frame),
-            StateType::Wait => self.wait(&sc, state, &input, vars, frame),
+            StateType::Pass | StateType::Succeed if jsonata => self.j_simple(at, ty),
+            StateType::Fail if jsonata => return Err(self.j_fail(at)),
+            StateType::Choice if jsonata => self.j_choice(at),
+            StateType::Wait if jsonata => self.j_wait(at),
+            StateType::Pass => self.pass(at),
+            StateType::Succeed => self.succeed(at),
+            StateType::Fail => return Err(self.fail_state(at)),
+            StateType::Choice => self.choice(at),
+            StateType::Wait => self.wait(at),
             StateType::Task | StateType::Parallel | StateType::Map => {
-                self.with_retry(&sc, state, &input, vars, frame, depth, ty)
+                self.with_retry(at, depth, ty)
             }
         }?;
         let output_text = to_text(&step.output);
@@ -702,14 +733,8 @@ impl Sim<'_> {
     // -----------------------------------------------------------------------------------------------------------
     // Simple states
 
-    fn pass(
-        &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-    ) -> Result<StepOut, Halt> {
+    fn pass(&mut self, at: At<'_>) -> Result<StepOut, Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let effective = self.input_path(sc, state, input, &ctx, vars)?;
         let result = if let Some(r) = &state.result {
@@ -737,14 +762,8 @@ impl Sim<'_> {
         })
     }
 
-    fn succeed(
-        &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-    ) -> Result<StepOut, Halt> {
+    fn succeed(&mut self, at: At<'_>) -> Result<StepOut, Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let effective = self.input_path(sc, state, input, &ctx, vars)?;
         let output = self.output_path(sc, state, effective.into_owned(), &ctx, vars)?;
@@ -756,14 +775,8 @@ impl Sim<'_> {
         })
     }
 
-    fn fail_state(
-        &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-    ) -> Halt {
+    fn fail_state(&mut self, at: At<'_>) -> Halt {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let mut text_of =
             |literal: Option<&str>, path: Option<(&str, &str)>| -> Result<Option<String>, Halt> {
@@ -812,14 +825,8 @@ impl Sim<'_> {
         }
     }
 
-    fn choice(
-        &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-    ) -> Result<StepOut, Halt> {
+    fn choice(&mut self, at: At<'_>) -> Result<StepOut, Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let effective = self.input_path(sc, state, input, &ctx, vars)?;
         let env = Env {
@@ -873,14 +880,8 @@ impl Sim<'_> {
         })
     }
 
-    fn wait(
-        &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-    ) -> Result<StepOut, Halt> {
+    fn wait(&mut self, at: At<'_>) -> Result<StepOut, Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let effective = self.input_path(sc, state, input, &ctx, vars)?;
         let mut seconds: Option<i64> = state.seconds.as_ref().and_then(|s| s.value);
@@ -984,24 +985,15 @@ impl Sim<'_> {
     // -----------------------------------------------------------------------------------------------------------
     // Retry and Catch
 
-    #[allow(clippy::too_many_arguments)]
-    fn with_retry(
-        &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-        depth: usize,
-        ty: StateType,
-    ) -> Result<StepOut, Halt> {
+    fn with_retry(&mut self, at: At<'_>, depth: usize, ty: StateType) -> Result<StepOut, Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let mut counts = vec![0i64; state.retry.len()];
         let mut retry_count: u64 = 0;
         loop {
             let attempt = match ty {
-                StateType::Task => self.task(sc, state, input, vars, frame, retry_count),
-                StateType::Parallel => self.parallel(sc, state, input, vars, frame, depth),
-                _ => self.map(sc, state, input, vars, frame, depth),
+                StateType::Task => self.task(at, retry_count),
+                StateType::Parallel => self.parallel(at, depth),
+                _ => self.map(at, depth),
             };
             let f = match attempt {
                 Ok((output, assigned)) => {
@@ -1142,15 +1134,12 @@ impl Sim<'_> {
 
     fn task(
         &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
+        at: At<'_>,
         retry_count: u64,
     ) -> Result<(Value, Option<Map<String, Value>>), Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         if state.query_language == QueryLanguage::Jsonata {
-            return self.j_task(sc, state, input, vars, frame, retry_count);
+            return self.j_task(at, retry_count);
         }
         let resource = state.resource.as_ref().and_then(|r| r.value).unwrap_or("");
         // AWS fills `$$.Task.Token` for every service integration (`.sync` included), not only `.waitForTaskToken`.
@@ -1291,13 +1280,10 @@ impl Sim<'_> {
 
     fn parallel(
         &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
+        at: At<'_>,
         depth: usize,
     ) -> Result<(Value, Option<Map<String, Value>>), Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let params = if state.query_language == QueryLanguage::Jsonata {
             let st = states_value(input, &ctx, None);
@@ -1385,13 +1371,10 @@ impl Sim<'_> {
 
     fn map(
         &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
+        at: At<'_>,
         depth: usize,
     ) -> Result<(Value, Option<Map<String, Value>>), Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let jsonata = state.query_language == QueryLanguage::Jsonata;
         let effective = if jsonata {
@@ -1997,15 +1980,8 @@ impl Sim<'_> {
     }
 
     /// Pass and Succeed: Output (default: the input) and Assign.
-    fn j_simple(
-        &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-        ty: StateType,
-    ) -> Result<StepOut, Halt> {
+    fn j_simple(&mut self, at: At<'_>, ty: StateType) -> Result<StepOut, Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let st = states_value(input, &ctx, None);
         let (output, assigned) = self.j_state_assign_output(sc, state, &st, vars, input)?;
@@ -2021,14 +1997,8 @@ impl Sim<'_> {
         })
     }
 
-    fn j_fail(
-        &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-    ) -> Halt {
+    fn j_fail(&mut self, at: At<'_>) -> Halt {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let st = states_value(input, &ctx, None);
         let mut text = |node: Option<&Node>, field: &str| -> Result<Option<String>, Halt> {
@@ -2047,14 +2017,8 @@ impl Sim<'_> {
         }
     }
 
-    fn j_choice(
-        &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-    ) -> Result<StepOut, Halt> {
+    fn j_choice(&mut self, at: At<'_>) -> Result<StepOut, Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let st = states_value(input, &ctx, None);
         for (index, rule) in state.choices.iter().enumerate() {
@@ -2109,14 +2073,8 @@ impl Sim<'_> {
         })
     }
 
-    fn j_wait(
-        &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-    ) -> Result<StepOut, Halt> {
+    fn j_wait(&mut self, at: At<'_>) -> Result<StepOut, Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let st = states_value(input, &ctx, None);
         let mut delay_ms = 0i64;
@@ -2171,13 +2129,10 @@ impl Sim<'_> {
 
     fn j_task(
         &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
+        at: At<'_>,
         retry_count: u64,
     ) -> Result<(Value, Option<Map<String, Value>>), Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let resource = state.resource.as_ref().and_then(|r| r.value).unwrap_or("");
         let token = resource.starts_with("arn:aws:states:::") || resource.contains(":states:::");
         let ctx = self.context(sc, frame, Some(retry_count), token);
