@@ -8,7 +8,7 @@ use crate::expr::jsonata_eval::{self, JsonataEnv};
 use crate::expr::jsonpath::{set, Env, Path, Query};
 use crate::expr::{self, RandomSource, SplitMix64, Template};
 use crate::model::{
-    Catcher, Definition, PathOrNull, QueryLanguage, Retrier, Scope, State, StateType,
+    Catcher, Definition, Field, PathOrNull, QueryLanguage, Retrier, Scope, State, StateType,
 };
 use crate::syntax::Node;
 use serde_json::{json, Map, Value};
@@ -120,6 +120,16 @@ impl<'a> At<'a> {
     ) {
         (self.sc, self.state, self.input, self.vars, self.frame)
     }
+}
+
+/// What a Map state's numeric fields are read from: the effective input and context (`...Path` forms), `$states`
+/// (JSONata) and the variables.
+struct FieldEnv<'a> {
+    effective: &'a Value,
+    ctx: &'a Value,
+    jst: &'a Value,
+    vars: &'a Map<String, Value>,
+    jsonata: bool,
 }
 
 /// Per-scope context extras: the Map item of an iteration.
@@ -1401,30 +1411,20 @@ impl Sim<'_> {
             &ctx,
             vars,
         )?;
-        let tolerated_count = match state
-            .tolerated_failure_count_path
-            .as_ref()
-            .and_then(|f| f.value)
-        {
-            Some(p) => self.check_int_path(
-                sc,
-                Some(p),
-                "ToleratedFailureCountPath",
-                &effective,
-                &ctx,
-                vars,
-            )?,
-            None if jsonata => self
-                .j_number(
-                    sc,
-                    state.tolerated_failure_count.as_ref().map(|f| f.node),
-                    "ToleratedFailureCount",
-                    &jst,
-                    vars,
-                )?
-                .map(|n| n as i64),
-            None => state.tolerated_failure_count.as_ref().and_then(|f| f.value),
+        let fields = FieldEnv {
+            effective: &effective,
+            ctx: &ctx,
+            jst: &jst,
+            vars,
+            jsonata,
         };
+        let tolerated_count = self.int_field(
+            sc,
+            &fields,
+            state.tolerated_failure_count.as_ref(),
+            state.tolerated_failure_count_path.as_ref(),
+            "ToleratedFailureCount",
+        )?;
         if tolerated_count.is_some_and(|c| c < 0) {
             return Err(sc.err(
                 "States.Runtime",
@@ -1513,26 +1513,13 @@ impl Sim<'_> {
             }
         }
         if let Some(b) = &state.item_batcher {
-            let per_batch = match b.max_items_per_batch_path.as_ref().and_then(|f| f.value) {
-                Some(p) => self.check_int_path(
-                    sc,
-                    Some(p),
-                    "MaxItemsPerBatchPath",
-                    &effective,
-                    &ctx,
-                    vars,
-                )?,
-                None if jsonata => self
-                    .j_number(
-                        sc,
-                        b.max_items_per_batch.as_ref().map(|f| f.node),
-                        "MaxItemsPerBatch",
-                        &jst,
-                        vars,
-                    )?
-                    .map(|n| n as i64),
-                None => b.max_items_per_batch.as_ref().and_then(|f| f.value),
-            };
+            let per_batch = self.int_field(
+                sc,
+                &fields,
+                b.max_items_per_batch.as_ref(),
+                b.max_items_per_batch_path.as_ref(),
+                "MaxItemsPerBatch",
+            )?;
             let per_batch =
                 usize::try_from(per_batch.unwrap_or(i64::MAX).max(1)).unwrap_or(usize::MAX);
             let batch_input = match &b.batch_input {
@@ -1647,6 +1634,32 @@ impl Sim<'_> {
             });
         }
         self.finish_result(sc, state, input, result, &ctx, vars)
+    }
+
+    /// An integer field of a Map state: its `...Path` form read from the effective input, else its JSONata
+    /// expression (JSONata states), else its literal.
+    fn int_field(
+        &mut self,
+        sc: &StateCtx<'_>,
+        env: &FieldEnv<'_>,
+        literal: Option<&Field<'_, i64>>,
+        path: Option<&Field<'_, &str>>,
+        name: &str,
+    ) -> Result<Option<i64>, Halt> {
+        match path.and_then(|f| f.value) {
+            Some(p) => self.check_int_path(
+                sc,
+                Some(p),
+                &format!("{name}Path"),
+                env.effective,
+                env.ctx,
+                env.vars,
+            ),
+            None if env.jsonata => Ok(self
+                .j_number(sc, literal.map(|f| f.node), name, env.jst, env.vars)?
+                .map(|n| n as i64)),
+            None => Ok(literal.and_then(|f| f.value)),
+        }
     }
 
     /// Reads an integer `*Path` field; AWS's cause when the value is not an integer.
