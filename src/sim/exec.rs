@@ -147,6 +147,18 @@ struct StepOut {
     via: Via,
 }
 
+impl StepOut {
+    /// A step that leaves by the state's `Next` (or ends its scope when `next` is `None`).
+    fn to_next(output: Value, next: Option<String>, assigned: Option<Map<String, Value>>) -> Self {
+        StepOut {
+            output,
+            next,
+            assigned,
+            via: Via::Next,
+        }
+    }
+}
+
 struct Sim<'o> {
     opts: &'o SimOptions,
     clock: i64,
@@ -764,12 +776,7 @@ impl Sim<'_> {
         let rp = state.result_path.as_ref().and_then(|f| f.value);
         let out = self.result_path(sc, rp, input, result)?;
         let output = self.output_path(sc, state, out, &ctx, vars)?;
-        Ok(StepOut {
-            output,
-            next: state_next(state),
-            assigned,
-            via: Via::Next,
-        })
+        Ok(StepOut::to_next(output, state_next(state), assigned))
     }
 
     fn succeed(&mut self, at: At<'_>) -> Result<StepOut, Halt> {
@@ -984,19 +991,14 @@ impl Sim<'_> {
             vars,
         )?;
         let output = self.output_path(sc, state, effective.into_owned(), &ctx, vars)?;
-        Ok(StepOut {
-            output,
-            next: state_next(state),
-            assigned,
-            via: Via::Next,
-        })
+        Ok(StepOut::to_next(output, state_next(state), assigned))
     }
 
     // -----------------------------------------------------------------------------------------------------------
     // Retry and Catch
 
     fn with_retry(&mut self, at: At<'_>, depth: usize, ty: StateType) -> Result<StepOut, Halt> {
-        let (sc, state, input, vars, frame) = at.parts();
+        let state = at.state;
         let mut counts = vec![0i64; state.retry.len()];
         let mut retry_count: u64 = 0;
         loop {
@@ -1007,12 +1009,7 @@ impl Sim<'_> {
             };
             let f = match attempt {
                 Ok((output, assigned)) => {
-                    return Ok(StepOut {
-                        output,
-                        next: state_next(state),
-                        assigned,
-                        via: Via::Next,
-                    })
+                    return Ok(StepOut::to_next(output, state_next(state), assigned))
                 }
                 Err(Halt::Failed(f)) => f,
                 Err(other) => return Err(other),
@@ -1048,20 +1045,10 @@ impl Sim<'_> {
                     is_task,
                 )
             }) {
-                return self
-                    .caught(
-                        sc,
-                        c,
-                        input,
-                        vars,
-                        frame,
-                        f,
-                        state.query_language == QueryLanguage::Jsonata,
-                    )
-                    .map(|step| StepOut {
-                        via: Via::Catch(index),
-                        ..step
-                    });
+                return self.caught(at, c, f).map(|step| StepOut {
+                    via: Via::Catch(index),
+                    ..step
+                });
             }
             return Err(Halt::Failed(f));
         }
@@ -1089,17 +1076,9 @@ impl Sim<'_> {
         (secs * 1000.0).clamp(0.0, (i64::MAX / 2) as f64) as i64
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn caught(
-        &mut self,
-        sc: &StateCtx<'_>,
-        c: &Catcher<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-        mut f: Failure,
-        jsonata: bool,
-    ) -> Result<StepOut, Halt> {
+    /// The catcher `c` handles `f`: the error output through its Assign and ResultPath (JSONata: Output).
+    fn caught(&mut self, at: At<'_>, c: &Catcher<'_>, mut f: Failure) -> Result<StepOut, Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         // A task timeout without a cause shows an empty Cause in the error output.
         if f.cause.is_none() && f.error.as_deref() == Some("States.Timeout") {
             f.cause = Some(String::new());
@@ -1109,34 +1088,23 @@ impl Sim<'_> {
         err_out.insert("Cause".into(), f.cause.map_or(Value::Null, Value::String));
         let err_out = Value::Object(err_out);
         let ctx = self.context(sc, frame, None, false);
-        if jsonata {
+        let (output, assigned) = if state.query_language == QueryLanguage::Jsonata {
             let st = states_value(input, &ctx, Some(("errorOutput", &err_out)));
             let assigned = self.jassign(sc, c.assign.as_ref().map(|a| a.node), &st, vars)?;
             let output = self
                 .jfield(sc, c.output.as_ref().map(|o| o.node), "Output", &st, vars)?
                 .unwrap_or(err_out);
-            let Some(next) = c.next.as_ref().and_then(|n| n.value) else {
-                return Err(sc.err("States.Runtime", "The matching catcher has no Next"));
-            };
-            return Ok(StepOut {
-                output,
-                next: Some(next.to_string()),
-                assigned,
-                via: Via::Next,
-            });
-        }
-        let assigned = self.assign(sc, c.assign.as_ref().map(|a| a.node), &err_out, &ctx, vars)?;
-        let rp = c.result_path.as_ref().and_then(|f| f.value);
-        let output = self.result_path(sc, rp, input, err_out)?;
+            (output, assigned)
+        } else {
+            let assigned =
+                self.assign(sc, c.assign.as_ref().map(|a| a.node), &err_out, &ctx, vars)?;
+            let rp = c.result_path.as_ref().and_then(|f| f.value);
+            (self.result_path(sc, rp, input, err_out)?, assigned)
+        };
         let Some(next) = c.next.as_ref().and_then(|n| n.value) else {
             return Err(sc.err("States.Runtime", "The matching catcher has no Next"));
         };
-        Ok(StepOut {
-            output,
-            next: Some(next.to_string()),
-            assigned,
-            via: Via::Next,
-        })
+        Ok(StepOut::to_next(output, Some(next.to_string()), assigned))
     }
 
     // -----------------------------------------------------------------------------------------------------------
@@ -2132,12 +2100,7 @@ impl Sim<'_> {
         }
         self.advance(delay_ms)?;
         let (output, assigned) = self.j_state_assign_output(sc, state, &st, vars, input)?;
-        Ok(StepOut {
-            output,
-            next: state_next(state),
-            assigned,
-            via: Via::Next,
-        })
+        Ok(StepOut::to_next(output, state_next(state), assigned))
     }
 
     fn j_task(
