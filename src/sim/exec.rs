@@ -1135,11 +1135,8 @@ impl Sim<'_> {
             (&state.timeout_seconds, &state.timeout_seconds_path),
             (&state.heartbeat_seconds, &state.heartbeat_seconds_path),
         ]
-        .map(|(literal, _)| literal.as_ref().and_then(|f| f.value));
-        for (slot, path) in seconds
-            .iter_mut()
-            .zip([&state.timeout_seconds_path, &state.heartbeat_seconds_path])
-        {
+        .map(|(literal, path)| (literal.as_ref().and_then(|f| f.value), path));
+        for (slot, path) in &mut seconds {
             let Some(text) = path.as_ref().and_then(|f| f.value) else {
                 continue;
             };
@@ -1147,7 +1144,8 @@ impl Sim<'_> {
                 .read_path(text, &effective, &ctx, vars)
                 .map_err(|c| sc.err("States.Runtime", c))?;
             match v {
-                Some(v) => *slot = v.as_i64(),
+                // AWS accepts positive integers; other values leave the task without that limit here.
+                Some(v) => *slot = v.as_i64().filter(|n| *n > 0),
                 None => {
                     if let Ok(p) = Path::parse(text) {
                         return Err(sc.eval_err(expr::path_field_not_found(text, &p)));
@@ -1155,7 +1153,7 @@ impl Sim<'_> {
                 }
             }
         }
-        let [timeout, heartbeat] = seconds.map(|s| s.map(|s| s.saturating_mul(1000)));
+        let [timeout, heartbeat] = seconds.map(|(s, _)| s.map(|s| s.saturating_mul(1000)));
         let limits = TaskLimits { timeout, heartbeat };
         if let Some(problem) = integration_parameter_problem(resource, &params) {
             return Err(sc.err(
@@ -2140,7 +2138,8 @@ impl Sim<'_> {
             if let Some(f) = field {
                 *slot = self
                     .j_number(sc, Some(f.node), name, &st, vars)?
-                    .map(|secs| (secs * 1000.0).clamp(0.0, (i64::MAX / 2) as f64) as i64);
+                    .filter(|secs| *secs > 0.0)
+                    .map(|secs| (secs * 1000.0).min((i64::MAX / 2) as f64) as i64);
             }
         }
         let result = self.invoke(sc, resource, &args, limits)?;
