@@ -60,6 +60,10 @@ fn example_passes_with_full_coverage() {
         "{out}"
     );
     assert_eq!(out.matches("\n  ok      ").count(), 9, "{out}");
+    assert!(
+        out.contains("inline mocks declare durations too (1 state)\n"),
+        "{out}"
+    );
     assert!(out.contains("test result: ok. 9 passed, 0 failed"), "{out}");
     assert!(
         out.contains(
