@@ -184,7 +184,7 @@ struct Sim<'o> {
     templates: HashMap<usize, Template>,
     /// The last timestamp formatted (the clock rarely moves between events).
     last_stamp: (i64, String),
-    /// Choice rule paths, parsed once.
+    /// Paths (Choice rules, InputPath, OutputPath, ResultPath, `*Path` fields), parsed once.
     paths: choice::PathCache,
 }
 
@@ -614,7 +614,7 @@ impl Sim<'_> {
 
     /// InputPath or OutputPath over `data`: absent, `data` itself (borrowed, not copied).
     fn path_field<'d>(
-        &self,
+        &mut self,
         sc: &StateCtx<'_>,
         field: Option<PathOrNull<'_>>,
         data: &'d Value,
@@ -625,7 +625,7 @@ impl Sim<'_> {
             None => Ok(Cow::Borrowed(data)),
             Some(PathOrNull::Null) => Ok(Cow::Owned(Value::Object(Map::new()))),
             Some(PathOrNull::Path(text)) => {
-                let p = parse_path(sc, text)?;
+                let p = self.path(sc, text)?;
                 let env = Env {
                     input: data,
                     context: Some(ctx),
@@ -634,13 +634,13 @@ impl Sim<'_> {
                 p.query(&env)
                     .into_value()
                     .map(Cow::Owned)
-                    .ok_or_else(|| sc.eval_err(expr::path_field_not_found(text, &p)))
+                    .ok_or_else(|| sc.eval_err(expr::path_field_not_found(text, p)))
             }
         }
     }
 
     fn input_path<'d>(
-        &self,
+        &mut self,
         sc: &StateCtx<'_>,
         state: &State<'_>,
         data: &'d Value,
@@ -653,7 +653,7 @@ impl Sim<'_> {
 
     /// OutputPath over the state's result `data` (moved through when there is no OutputPath).
     fn output_path(
-        &self,
+        &mut self,
         sc: &StateCtx<'_>,
         state: &State<'_>,
         data: Value,
@@ -667,7 +667,7 @@ impl Sim<'_> {
     }
 
     fn result_path(
-        &self,
+        &mut self,
         sc: &StateCtx<'_>,
         field: Option<PathOrNull<'_>>,
         raw_input: &Value,
@@ -677,9 +677,9 @@ impl Sim<'_> {
             None => Ok(result),
             Some(PathOrNull::Null) => Ok(raw_input.clone()),
             Some(PathOrNull::Path(text)) => {
-                let p = parse_path(sc, text)?;
+                let p = self.path(sc, text)?;
                 let mut out = raw_input.clone();
-                set(&mut out, &p, result).map_err(|_| {
+                set(&mut out, p, result).map_err(|_| {
                     sc.err(
                         "States.ResultPathMatchFailure",
                         format!(
@@ -732,15 +732,22 @@ impl Sim<'_> {
         }
     }
 
+    /// A path field's text parsed, once per run (`States.Runtime` when it is not a valid path).
+    fn path(&mut self, sc: &StateCtx<'_>, text: &str) -> Result<&Path, Halt> {
+        self.paths
+            .get(text)
+            .map_err(|c| sc.err("States.Runtime", c))
+    }
+
     /// A `*Path` field read for a value (SecondsPath, TimestampPath, MaxConcurrencyPath ...).
     fn read_path(
-        &self,
+        &mut self,
         text: &str,
         data: &Value,
         ctx: &Value,
         vars: &Map<String, Value>,
     ) -> Result<Option<Value>, String> {
-        let p = Path::parse(text).map_err(|e| format!("Invalid path '{text}': {}", e.message))?;
+        let p = self.paths.get(text)?;
         let env = Env {
             input: data,
             context: Some(ctx),
@@ -1630,7 +1637,7 @@ impl Sim<'_> {
 
     /// Reads an integer `*Path` field; AWS's cause when the value is not an integer.
     fn check_int_path(
-        &self,
+        &mut self,
         sc: &StateCtx<'_>,
         path: Option<&str>,
         field: &str,
