@@ -39,6 +39,14 @@ fn json_out(o: &Output) -> Value {
     })
 }
 
+/// The events of type `ty`.
+fn events_of<'v>(v: &'v Value, ty: &str) -> Vec<&'v Value> {
+    v["events"]
+        .as_array()
+        .map(|a| a.iter().filter(|e| e["type"] == ty).collect())
+        .unwrap_or_default()
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -91,13 +99,7 @@ fn retries_advance_the_clock_and_count_invocations() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v = json_out(&o);
     assert_eq!(v["output"]["chargeId"], "ch-2");
-    let failed = v["events"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["type"] == "TaskFailed")
-        .count();
-    assert_eq!(failed, 2);
+    assert_eq!(events_of(&v, "TaskFailed").len(), 2);
     // 2 s + 4 s of back-off, then the one-hour wait.
     assert_eq!(
         v["events"].as_array().unwrap().last().unwrap()["timestamp"],
@@ -344,5 +346,88 @@ States:
         stderr(&o).contains("the resources res.json is not valid JSON"),
         "{}",
         stderr(&o)
+    );
+}
+
+fn report(test_case: &str, input: &str) -> Output {
+    aslint(
+        &root(),
+        &[
+            "run",
+            "fixtures/sim/durations/report.asl.json",
+            "--input-json",
+            input,
+            "--mock-config",
+            "fixtures/sim/durations/report.mocks.json",
+            "--test-case",
+            test_case,
+            "--format",
+            "json",
+        ],
+    )
+}
+
+/// `(type, timestamp)` of every event.
+fn timeline(v: &Value) -> Vec<(String, String)> {
+    v["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .map(|e| {
+            (
+                e["type"].as_str().unwrap_or("").to_string(),
+                e["timestamp"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn mocked_durations_time_tasks_out_on_the_virtual_clock() {
+    let o = report(
+        "WorkerCrashedOnce",
+        r#"{"report": "monthly", "timeoutSeconds": 300}"#,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v = json_out(&o);
+    assert_eq!(v["status"], "SUCCEEDED");
+    let t = timeline(&v);
+    let at = |ty: &str| -> Vec<&str> {
+        t.iter()
+            .filter(|(k, _)| k == ty)
+            .map(|(_, ts)| ts.as_str())
+            .collect()
+    };
+    // The first attempt misses its 60 s heartbeat, the retry starts 10 s later and takes 240 s.
+    assert_eq!(at("TaskTimedOut"), ["2025-01-01T00:01:00.000Z"]);
+    assert_eq!(
+        at("TaskStarted"),
+        ["2025-01-01T00:00:00.000Z", "2025-01-01T00:01:10.000Z"]
+    );
+    assert_eq!(at("TaskSucceeded"), ["2025-01-01T00:05:10.000Z"]);
+    assert_eq!(
+        events_of(&v, "TaskTimedOut")[0]["taskTimedOutEventDetails"]["error"],
+        "States.Timeout"
+    );
+    assert_eq!(v["output"]["at"], "2025-01-01T00:05:10.000Z");
+
+    // A timeout the Retry does not handle (not a missed heartbeat) goes to the catcher, with an empty Cause.
+    let o = report("TooSlow", r#"{"report": "monthly", "timeoutSeconds": 300}"#);
+    let v = json_out(&o);
+    assert_eq!(v["output"]["error"], "States.Timeout");
+    assert_eq!(
+        v["states"][1]["input"]["error"],
+        serde_json::json!({"Error": "States.Timeout", "Cause": ""})
+    );
+
+    // A task running past the execution's TimeoutSeconds (3600 s) times the execution out at that instant.
+    let o = report("Stuck", r#"{"report": "yearly", "timeoutSeconds": 7200}"#);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v = json_out(&o);
+    assert_eq!(v["status"], "TIMED_OUT");
+    assert_eq!(v["error"], Value::Null);
+    assert_eq!(
+        timeline(&v).last().map(|(k, ts)| (k.as_str(), ts.as_str())),
+        Some(("ExecutionTimedOut", "2025-01-01T01:00:00.000Z"))
     );
 }

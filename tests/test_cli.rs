@@ -55,8 +55,16 @@ fn example_passes_with_full_coverage() {
     let out = stdout(&o);
     assert_eq!(o.status.code(), Some(0), "{out}\n{}", stderr(&o));
     assert!(out.contains("fixtures/sim/order.asltest.yaml\n"), "{out}");
-    assert_eq!(out.matches("\n  ok      ").count(), 4, "{out}");
-    assert!(out.contains("test result: ok. 4 passed, 0 failed"), "{out}");
+    assert!(
+        out.contains("fixtures/sim/durations/report.asltest.yaml\n"),
+        "{out}"
+    );
+    assert_eq!(out.matches("\n  ok      ").count(), 9, "{out}");
+    assert!(
+        out.contains("inline mocks declare durations too (1 state)\n"),
+        "{out}"
+    );
+    assert!(out.contains("test result: ok. 9 passed, 0 failed"), "{out}");
     assert!(
         out.contains(
             "coverage: fixtures/sim/order.asl.json: states 7/7 (100.0%), transitions 6/6 (100.0%)"
@@ -457,11 +465,15 @@ fn yaml_value(text: &str) -> Value {
 #[test]
 fn example_test_files_validate_against_the_schema() {
     let v = validator();
-    let example = std::fs::read_to_string(root().join("fixtures/sim/order.asltest.yaml"))
-        .expect("the example is readable");
-    let value = yaml_value(&example);
-    let errors: Vec<String> = v.iter_errors(&value).map(|e| e.to_string()).collect();
-    assert!(errors.is_empty(), "{errors:?}");
+    for file in [
+        "fixtures/sim/order.asltest.yaml",
+        "fixtures/sim/durations/report.asltest.yaml",
+    ] {
+        let example = std::fs::read_to_string(root().join(file)).expect("the example is readable");
+        let value = yaml_value(&example);
+        let errors: Vec<String> = v.iter_errors(&value).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{file}: {errors:?}");
+    }
     // The README's example too.
     let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
     let block = readme
@@ -486,12 +498,19 @@ fn the_schema_rejects_plain_mistakes() {
         serde_json::json!({"cases": [{"mocks": {"A": [{"Return": 1, "Throw": {}}]}, "expect": {}}]}),
         serde_json::json!({"cases": [{"mocks": {"A": {"x": {"Return": 1}}}, "expect": {}}]}),
         serde_json::json!({"cases": [{"seed": -1, "expect": {}}]}),
+        serde_json::json!({"cases": [{"mocks": {"A": [{"Return": 1, "DurationSeconds": -1}]}, "expect": {}}]}),
+        serde_json::json!({"cases": [{"mocks": {"A": [{"Return": 1, "HeartbeatIntervalSeconds": 0}]}, "expect": {}}]}),
+        serde_json::json!({"cases": [{"mocks": {"A": [{"Return": 1, "DurationSecond": 5}]}, "expect": {}}]}),
     ] {
         assert!(!v.is_valid(&bad), "accepted {bad}");
     }
     assert!(v.is_valid(&serde_json::json!({
         "definition": "a.asl.json",
         "cases": [{"mocks": {"A": {"0": {"Return": 1}, "1-2": {"Throw": {"Error": "E"}}}}, "expect": {}}]
+    })));
+    assert!(v.is_valid(&serde_json::json!({
+        "definition": "a.asl.json",
+        "cases": [{"mocks": {"A": [{"Return": 1, "DurationSeconds": 2.5, "HeartbeatIntervalSeconds": 1}]}, "expect": {}}]
     })));
 }
 

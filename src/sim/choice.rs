@@ -6,23 +6,52 @@ use crate::expr::jsonpath::{Env, Path, Query};
 use crate::model::{ChoiceRule, Comparison, Operand};
 use serde_json::Value;
 use std::cmp::Ordering;
+use std::collections::HashMap;
+
+/// Paths parsed once per run, by their text (a loop evaluates the same `Variable`s and `*Path` fields again and
+/// again).
+#[derive(Debug, Default)]
+pub struct PathCache(HashMap<Box<str>, Path>);
+
+impl PathCache {
+    /// The parsed path of `text`; `Err` holds the cause of a `States.Runtime` failure.
+    pub fn get(&mut self, text: &str) -> Result<&Path, String> {
+        if !self.0.contains_key(text) {
+            let p =
+                Path::parse(text).map_err(|e| format!("Invalid path '{text}': {}", e.message))?;
+            self.0.insert(text.into(), p);
+        }
+        self.0
+            .get(text)
+            .ok_or_else(|| format!("Invalid path '{text}'"))
+    }
+}
 
 /// Deepest And/Or/Not nesting evaluated (the model already caps it).
 const MAX_RULE_DEPTH: usize = 256;
 
 /// Evaluates a rule against `env` (whose input is the Choice state's effective input). `Err` holds the cause of a
 /// `States.Runtime` failure.
-pub fn matches(rule: &ChoiceRule<'_>, env: &Env<'_>) -> Result<bool, String> {
-    eval(rule, env, 0)
+pub fn matches(
+    rule: &ChoiceRule<'_>,
+    env: &Env<'_>,
+    paths: &mut PathCache,
+) -> Result<bool, String> {
+    eval(rule, env, paths, 0)
 }
 
-fn eval(rule: &ChoiceRule<'_>, env: &Env<'_>, depth: usize) -> Result<bool, String> {
+fn eval(
+    rule: &ChoiceRule<'_>,
+    env: &Env<'_>,
+    paths: &mut PathCache,
+    depth: usize,
+) -> Result<bool, String> {
     if depth > MAX_RULE_DEPTH {
         return Err("The choice rule is nested too deeply".into());
     }
     if rule.and.is_some() {
         for r in &rule.and_rules {
-            if !eval(r, env, depth + 1)? {
+            if !eval(r, env, paths, depth + 1)? {
                 return Ok(false);
             }
         }
@@ -30,7 +59,7 @@ fn eval(rule: &ChoiceRule<'_>, env: &Env<'_>, depth: usize) -> Result<bool, Stri
     }
     if rule.or.is_some() {
         for r in &rule.or_rules {
-            if eval(r, env, depth + 1)? {
+            if eval(r, env, paths, depth + 1)? {
                 return Ok(true);
             }
         }
@@ -38,7 +67,7 @@ fn eval(rule: &ChoiceRule<'_>, env: &Env<'_>, depth: usize) -> Result<bool, Stri
     }
     if rule.not.is_some() {
         return match &rule.not_rule {
-            Some(r) => Ok(!eval(r, env, depth + 1)?),
+            Some(r) => Ok(!eval(r, env, paths, depth + 1)?),
             None => Err("The Not rule is not a valid choice rule".into()),
         };
     }
@@ -51,9 +80,8 @@ fn eval(rule: &ChoiceRule<'_>, env: &Env<'_>, depth: usize) -> Result<bool, Stri
             cmp.operator
         ));
     };
-    let path = Path::parse(var).map_err(|e| format!("Invalid path '{var}': {}", e.message))?;
-    let value = query(&path, env);
-    compare(cmp, var, value.as_ref(), env)
+    let value = query(paths.get(var)?, env);
+    compare(cmp, var, value.as_ref(), env, paths)
 }
 
 fn query(path: &Path, env: &Env<'_>) -> Option<Value> {
@@ -68,6 +96,7 @@ fn compare(
     var: &str,
     value: Option<&Value>,
     env: &Env<'_>,
+    paths: &mut PathCache,
 ) -> Result<bool, String> {
     let op = cmp.operator;
     let base = op.strip_suffix("Path").unwrap_or(op);
@@ -75,18 +104,14 @@ fn compare(
     if let Some(test) = type_test(base) {
         let expected = match cmp.operand() {
             Operand::Bool(b) => b,
-            Operand::Path(p) => {
-                let path =
-                    Path::parse(p).map_err(|e| format!("Invalid path '{p}': {}", e.message))?;
-                match query(&path, env) {
-                    Some(Value::Bool(b)) => b,
-                    _ => {
-                        return Err(format!(
-                            "Invalid path '{p}': the value of {op} must be a boolean"
-                        ))
-                    }
+            Operand::Path(p) => match query(paths.get(p)?, env) {
+                Some(Value::Bool(b)) => b,
+                _ => {
+                    return Err(format!(
+                        "Invalid path '{p}': the value of {op} must be a boolean"
+                    ))
                 }
-            }
+            },
             _ => return Err(format!("The value of {op} must be a boolean")),
         };
         let actual = match (test, value) {
@@ -112,8 +137,7 @@ fn compare(
         Operand::Number(_) => cmp.field.node.to_json(),
         Operand::Bool(b) => Value::Bool(b),
         Operand::Path(p) => {
-            let path = Path::parse(p).map_err(|e| format!("Invalid path '{p}': {}", e.message))?;
-            match query(&path, env) {
+            match query(paths.get(p)?, env) {
                 Some(v) => v,
                 None => {
                     return Err(format!(

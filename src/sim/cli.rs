@@ -95,7 +95,7 @@ fn short(v: &Value, max: usize) -> String {
 /// result.
 pub fn render_timeline(e: &Execution) -> String {
     let mut out = String::new();
-    for ev in &e.events {
+    for ev in &e.events_json() {
         let id = ev.get("id").and_then(Value::as_u64).unwrap_or(0);
         let ts = ev.get("timestamp").and_then(Value::as_str).unwrap_or("");
         let ty = ev.get("type").and_then(Value::as_str).unwrap_or("");

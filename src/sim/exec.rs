@@ -1,16 +1,18 @@
 //! The interpreter proper (see the module docs of [`super`]).
 
+use super::history::{Event, EventKind, TaskEnd, TaskKind};
 use super::items::{self, ReaderOptions};
-use super::mocks::MockResponse;
+use super::mocks::{MockResponse, MockTiming};
 use super::{choice, time, Execution, SimOptions, StateRecord, Status, Transition, Unmocked, Via};
 use crate::expr::jsonata_eval::{self, JsonataEnv};
 use crate::expr::jsonpath::{set, Env, Path, Query};
 use crate::expr::{self, RandomSource, SplitMix64, Template};
 use crate::model::{
-    Catcher, Definition, PathOrNull, QueryLanguage, Retrier, Scope, State, StateType,
+    Catcher, Definition, Field, PathOrNull, QueryLanguage, Retrier, Scope, State, StateType,
 };
 use crate::syntax::Node;
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// AWS's limit of history events per execution.
@@ -34,6 +36,19 @@ pub const MAX_RECORDED_BYTES: usize = 128 * 1024 * 1024;
 pub(crate) struct Failure {
     pub error: Option<String>,
     pub cause: Option<String>,
+    /// A `States.Timeout` raised because the task sent no heartbeat in time (also matched by
+    /// `States.HeartbeatTimeout` in `ErrorEquals`).
+    pub heartbeat: bool,
+}
+
+impl Failure {
+    fn new(error: Option<String>, cause: Option<String>) -> Self {
+        Failure {
+            error,
+            cause,
+            heartbeat: false,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -43,10 +58,7 @@ enum Halt {
 }
 
 fn fail(error: &str, cause: impl Into<String>) -> Halt {
-    Halt::Failed(Failure {
-        error: Some(error.to_string()),
-        cause: Some(cause.into()),
-    })
+    Halt::Failed(Failure::new(Some(error.to_string()), Some(cause.into())))
 }
 
 /// Errors no Retry or Catch can handle (AWS does not catch `States.Runtime` even when named).
@@ -65,6 +77,8 @@ struct StateCtx<'s> {
     /// Whether the state's fields can read `$$.Execution` (see [`reads_execution`]); when they cannot, the
     /// context object is built without it.
     reads_execution: bool,
+    /// Whether the state's fields can read the context object at all (see [`reads_context`]).
+    reads_context: bool,
 }
 
 impl StateCtx<'_> {
@@ -82,6 +96,42 @@ impl StateCtx<'_> {
     }
 }
 
+/// What every state handler works on: the state, its input, the variables and frame it runs in.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    sc: &'a StateCtx<'a>,
+    state: &'a State<'a>,
+    input: &'a Value,
+    vars: &'a Map<String, Value>,
+    frame: &'a Frame,
+}
+
+impl<'a> At<'a> {
+    /// The state context, state, input, variables and frame.
+    #[allow(clippy::type_complexity)]
+    fn parts(
+        self,
+    ) -> (
+        &'a StateCtx<'a>,
+        &'a State<'a>,
+        &'a Value,
+        &'a Map<String, Value>,
+        &'a Frame,
+    ) {
+        (self.sc, self.state, self.input, self.vars, self.frame)
+    }
+}
+
+/// What a Map state's numeric fields are read from: the effective input and context (`...Path` forms), `$states`
+/// (JSONata) and the variables.
+struct FieldEnv<'a> {
+    effective: &'a Value,
+    ctx: &'a Value,
+    jst: &'a Value,
+    vars: &'a Map<String, Value>,
+    jsonata: bool,
+}
+
 /// Per-scope context extras: the Map item of an iteration.
 #[derive(Clone, Default)]
 struct Frame {
@@ -97,12 +147,24 @@ struct StepOut {
     via: Via,
 }
 
+impl StepOut {
+    /// A step that leaves by the state's `Next` (or ends its scope when `next` is `None`).
+    fn to_next(output: Value, next: Option<String>, assigned: Option<Map<String, Value>>) -> Self {
+        StepOut {
+            output,
+            next,
+            assigned,
+            via: Via::Next,
+        }
+    }
+}
+
 struct Sim<'o> {
     opts: &'o SimOptions,
     clock: i64,
     deadline: Option<i64>,
     rng: SplitMix64,
-    events: Vec<Value>,
+    events: Vec<Event>,
     event_ids: u64,
     states: Vec<StateRecord>,
     effects: Vec<Value>,
@@ -116,12 +178,14 @@ struct Sim<'o> {
     recorded_bytes: usize,
     execution: Value,
     state_machine: Value,
-    /// [`reads_execution`] per state pointer, computed once per state.
-    reads_execution: HashMap<String, bool>,
+    /// [`reads_context`] and [`reads_execution`] per state, by the address of its node, computed once per state.
+    reads: HashMap<usize, (bool, bool)>,
     /// Payload templates compiled once, by the address of their node in the definition.
     templates: HashMap<usize, Template>,
     /// The last timestamp formatted (the clock rarely moves between events).
     last_stamp: (i64, String),
+    /// Paths (Choice rules, InputPath, OutputPath, ResultPath, `*Path` fields), parsed once.
+    paths: choice::PathCache,
 }
 
 /// Whether a state's fields can read the context's `Execution` member: some text mentions `Execution`, or takes
@@ -129,31 +193,44 @@ struct Sim<'o> {
 /// `Execution` clones the execution input, which in a loop or a Map over a large input costs more than the rest of
 /// the state; states that cannot observe it skip it.
 fn reads_execution(node: &Node, depth: usize) -> bool {
-    fn text_reads(s: &str) -> bool {
-        if s.contains("Execution") {
-            return true;
-        }
-        ["$$", "$states.context"].iter().any(|pat| {
-            s.match_indices(pat).any(|(i, m)| {
-                let rest = s.get(i + m.len()..).unwrap_or("");
-                let mut chars = rest.chars();
-                !(chars.next() == Some('.')
-                    && chars.next().is_some_and(|c| c.is_ascii_alphabetic()))
-            })
-        })
-    }
+    any_text(node, depth, &text_reads_execution)
+}
+
+/// Whether a state's fields can read the context object at all (some text mentions `$$` or `$states`); the
+/// others get no context object.
+fn reads_context(node: &Node) -> bool {
+    any_text(node, 0, &|s: &str| {
+        s.contains("$$") || s.contains("$states")
+    })
+}
+
+/// Whether some string or member name under `node` satisfies `reads` (true beyond the nesting limit).
+fn any_text(node: &Node, depth: usize, reads: &dyn Fn(&str) -> bool) -> bool {
     if depth > crate::syntax::MAX_DEPTH {
         return true;
     }
     match &node.value {
-        crate::syntax::Value::String(s) => text_reads(s),
-        crate::syntax::Value::Array(a) => a.iter().any(|n| reads_execution(n, depth + 1)),
+        crate::syntax::Value::String(s) => reads(s),
+        crate::syntax::Value::Array(a) => a.iter().any(|n| any_text(n, depth + 1, reads)),
         crate::syntax::Value::Object(m) => m
             .iter()
-            .any(|m| text_reads(&m.key.text) || reads_execution(&m.value, depth + 1)),
-        crate::syntax::Value::Tagged { value, .. } => reads_execution(value, depth + 1),
+            .any(|m| reads(&m.key.text) || any_text(&m.value, depth + 1, reads)),
+        crate::syntax::Value::Tagged { value, .. } => any_text(value, depth + 1, reads),
         _ => false,
     }
+}
+
+fn text_reads_execution(s: &str) -> bool {
+    if s.contains("Execution") {
+        return true;
+    }
+    ["$$", "$states.context"].iter().any(|pat| {
+        s.match_indices(pat).any(|(i, m)| {
+            let rest = s.get(i + m.len()..).unwrap_or("");
+            let mut chars = rest.chars();
+            !(chars.next() == Some('.') && chars.next().is_some_and(|c| c.is_ascii_alphabetic()))
+        })
+    })
 }
 
 pub(super) fn run(def: &Definition<'_>, opts: &SimOptions) -> Execution {
@@ -207,16 +284,16 @@ pub(super) fn run(def: &Definition<'_>, opts: &SimOptions) -> Execution {
         recorded_bytes: 0,
         execution,
         state_machine,
-        reads_execution: HashMap::new(),
+        reads: HashMap::new(),
         templates: HashMap::new(),
         last_stamp: (clock, time::format_millis(clock)),
+        paths: choice::PathCache::default(),
     };
     let role = sim.execution.get("RoleArn").cloned().unwrap_or(Value::Null);
-    sim.event(
-        "ExecutionStarted",
-        "executionStartedEventDetails",
-        json!({"input": to_text(&opts.input), "roleArn": role}),
-    );
+    sim.event(EventKind::ExecutionStarted {
+        input: to_text(&opts.input),
+        role_arn: role,
+    });
     let mut vars = Map::new();
     let result = if to_text(&opts.input).len() > MAX_PAYLOAD_BYTES {
         Err(fail(
@@ -234,27 +311,20 @@ pub(super) fn run(def: &Definition<'_>, opts: &SimOptions) -> Execution {
     };
     let (status, output, error, cause) = match result {
         Ok(out) => {
-            sim.event(
-                "ExecutionSucceeded",
-                "executionSucceededEventDetails",
-                json!({"output": to_text(&out)}),
-            );
+            sim.event(EventKind::ExecutionSucceeded {
+                output: to_text(&out),
+            });
             (Status::Succeeded, Some(out), None, None)
         }
         Err(Halt::Failed(f)) => {
-            sim.event(
-                "ExecutionFailed",
-                "executionFailedEventDetails",
-                json!({"error": f.error, "cause": f.cause}),
-            );
+            sim.event(EventKind::ExecutionFailed {
+                error: f.error.clone(),
+                cause: f.cause.clone(),
+            });
             (Status::Failed, None, f.error, f.cause)
         }
         Err(Halt::TimedOut) => {
-            sim.event(
-                "ExecutionTimedOut",
-                "executionTimedOutEventDetails",
-                json!({}),
-            );
+            sim.event(EventKind::ExecutionTimedOut);
             (Status::TimedOut, None, None, None)
         }
     };
@@ -314,27 +384,31 @@ impl Sim<'_> {
         self.last_stamp.1.clone()
     }
 
-    fn event(&mut self, ty: &str, details_key: &str, details: Value) -> u64 {
+    fn event(&mut self, kind: EventKind) -> u64 {
         self.event_ids += 1;
         let id = self.event_ids;
-        if self.record && self.events.len() >= MAX_EVENTS && !ty.starts_with("Execution") {
+        if self.record && self.events.len() >= MAX_EVENTS && !kind.is_execution() {
             self.overflow = true;
         } else if self.record {
-            let mut e = Map::new();
-            e.insert("id".into(), Value::from(id));
-            e.insert("previousEventId".into(), Value::from(id - 1));
-            e.insert("timestamp".into(), Value::String(self.stamp(self.clock)));
-            e.insert("type".into(), Value::String(ty.to_string()));
-            e.insert(details_key.into(), details);
-            self.events.push(Value::Object(e));
+            self.events.push(Event {
+                id,
+                previous_event_id: id - 1,
+                timestamp: self.clock,
+                kind,
+            });
         }
         id
     }
 
+    /// Moves the virtual clock; past the execution's `TimeoutSeconds` the clock stops at that instant and the
+    /// execution times out.
     fn advance(&mut self, ms: i64) -> Result<(), Halt> {
         self.clock = self.clock.saturating_add(ms.max(0));
         match self.deadline {
-            Some(d) if self.clock > d => Err(Halt::TimedOut),
+            Some(d) if self.clock > d => {
+                self.clock = d;
+                Err(Halt::TimedOut)
+            }
             _ => Ok(()),
         }
     }
@@ -347,6 +421,14 @@ impl Sim<'_> {
         retry_count: Option<u64>,
         token: bool,
     ) -> Value {
+        if !sc.reads_context {
+            // Nothing can observe it; the token still draws from the seeded generator, so that the values drawn
+            // after it do not depend on whether the state reads the context.
+            if token {
+                uuid(&mut self.rng);
+            }
+            return Value::Null;
+        }
         let mut state = Map::new();
         state.insert(
             "EnteredTime".into(),
@@ -447,11 +529,11 @@ impl Sim<'_> {
                 format!("The execution recorded more than {MAX_RECORDED_BYTES} bytes of state inputs and outputs; the simulator stops here"),
             ));
         }
-        let entered_id = self.event(
-            &format!("{}StateEntered", ty.as_str()),
-            "stateEnteredEventDetails",
-            json!({"name": name, "input": input_text}),
-        );
+        let entered_id = self.event(EventKind::StateEntered {
+            state_type: ty,
+            name: name.to_string(),
+            input: input_text,
+        });
         let record_index = self.record.then(|| {
             self.states.push(StateRecord {
                 name: name.to_string(),
@@ -463,35 +545,37 @@ impl Sim<'_> {
             });
             self.states.len() - 1
         });
-        let reads_execution = match self.reads_execution.get(state.pointer.as_str()) {
-            Some(r) => *r,
-            None => {
-                let r = reads_execution(state.node, 0);
-                self.reads_execution.insert(state.pointer.clone(), r);
-                r
-            }
-        };
+        let (reads_context, reads_execution) = *self
+            .reads
+            .entry(state.node as *const Node as usize)
+            .or_insert_with(|| (reads_context(state.node), reads_execution(state.node, 0)));
         let sc = StateCtx {
             name,
             entered_id,
             entered_at: self.clock,
+            reads_context,
             reads_execution,
         };
         let jsonata = state.query_language == QueryLanguage::Jsonata;
+        let at = At {
+            sc: &sc,
+            state,
+            input: &input,
+            vars,
+            frame,
+        };
         let step = match ty {
-            StateType::Pass | StateType::Succeed if jsonata => {
-                self.j_simple(&sc, state, &input, vars, frame, ty)
-            }
-            StateType::Fail if jsonata => return Err(self.j_fail(&sc, state, &input, vars, frame)),
-            StateType::Choice if jsonata => self.j_choice(&sc, state, &input, vars, frame),
-            StateType::Wait if jsonata => self.j_wait(&sc, state, &input, vars, frame),
-            StateType::Pass => self.pass(&sc, state, &input, vars, frame),
-            StateType::Succeed => self.succeed(&sc, state, &input, vars, frame),
-            StateType::Fail => return Err(self.fail_state(&sc, state, &input, vars, frame)),
-            StateType::Choice => self.choice(&sc, state, &input, vars, frame),
-            StateType::Wait => self.wait(&sc, state, &input, vars, frame),
+            StateType::Pass | StateType::Succeed if jsonata => self.j_simple(at, ty),
+            StateType::Fail if jsonata => return Err(self.j_fail(at)),
+            StateType::Choice if jsonata => self.j_choice(at),
+            StateType::Wait if jsonata => self.j_wait(at),
+            StateType::Pass => self.pass(at),
+            StateType::Succeed => self.succeed(at),
+            StateType::Fail => return Err(self.fail_state(at)),
+            StateType::Choice => self.choice(at),
+            StateType::Wait => self.wait(at),
             StateType::Task | StateType::Parallel | StateType::Map => {
-                self.with_retry(&sc, state, &input, vars, frame, depth, ty)
+                self.with_retry(at, depth, ty)
             }
         }?;
         let output_text = to_text(&step.output);
@@ -502,24 +586,18 @@ impl Sim<'_> {
                 format!("The state/task '{name}' returned a result with a size exceeding the maximum number of bytes service limit."),
             ));
         }
-        let mut details = json!({"name": name, "output": output_text});
-        if let Some(a) = &step.assigned {
+        let assigned = step.assigned.as_ref().map(|a| {
             for (k, v) in a {
                 vars.insert(k.clone(), v.clone());
             }
-            let texts: Map<String, Value> = a
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::String(to_text(v))))
-                .collect();
-            if let Some(d) = details.as_object_mut() {
-                d.insert("assignedVariables".into(), Value::Object(texts));
-            }
-        }
-        self.event(
-            &format!("{}StateExited", ty.as_str()),
-            "stateExitedEventDetails",
-            details,
-        );
+            a.iter().map(|(k, v)| (k.clone(), to_text(v))).collect()
+        });
+        self.event(EventKind::StateExited {
+            state_type: ty,
+            name: name.to_string(),
+            output: output_text,
+            assigned,
+        });
         if let Some(rec) = record_index.and_then(|i| self.states.get_mut(i)) {
             rec.output = Some(step.output.clone());
             rec.variables = step.assigned.clone();
@@ -534,24 +612,20 @@ impl Sim<'_> {
     // -----------------------------------------------------------------------------------------------------------
     // Paths and templates
 
-    fn path_field(
-        &self,
+    /// InputPath or OutputPath over `data`: absent, `data` itself (borrowed, not copied).
+    fn path_field<'d>(
+        &mut self,
         sc: &StateCtx<'_>,
         field: Option<PathOrNull<'_>>,
-        data: &Value,
+        data: &'d Value,
         ctx: &Value,
         vars: &Map<String, Value>,
-    ) -> Result<Value, Halt> {
+    ) -> Result<Cow<'d, Value>, Halt> {
         match field {
-            None => Ok(data.clone()),
-            Some(PathOrNull::Null) => Ok(Value::Object(Map::new())),
+            None => Ok(Cow::Borrowed(data)),
+            Some(PathOrNull::Null) => Ok(Cow::Owned(Value::Object(Map::new()))),
             Some(PathOrNull::Path(text)) => {
-                let p = Path::parse(text).map_err(|e| {
-                    sc.err(
-                        "States.Runtime",
-                        format!("Invalid path '{text}': {}", e.message),
-                    )
-                })?;
+                let p = self.path(sc, text)?;
                 let env = Env {
                     input: data,
                     context: Some(ctx),
@@ -559,37 +633,41 @@ impl Sim<'_> {
                 };
                 p.query(&env)
                     .into_value()
-                    .ok_or_else(|| sc.eval_err(expr::path_field_not_found(text, &p)))
+                    .map(Cow::Owned)
+                    .ok_or_else(|| sc.eval_err(expr::path_field_not_found(text, p)))
             }
         }
     }
 
-    fn input_path(
-        &self,
+    fn input_path<'d>(
+        &mut self,
         sc: &StateCtx<'_>,
         state: &State<'_>,
-        data: &Value,
+        data: &'d Value,
         ctx: &Value,
         vars: &Map<String, Value>,
-    ) -> Result<Value, Halt> {
+    ) -> Result<Cow<'d, Value>, Halt> {
         let f = state.input_path.as_ref().and_then(|f| f.value);
         self.path_field(sc, f, data, ctx, vars)
     }
 
+    /// OutputPath over the state's result `data` (moved through when there is no OutputPath).
     fn output_path(
-        &self,
+        &mut self,
         sc: &StateCtx<'_>,
         state: &State<'_>,
-        data: &Value,
+        data: Value,
         ctx: &Value,
         vars: &Map<String, Value>,
     ) -> Result<Value, Halt> {
-        let f = state.output_path.as_ref().and_then(|f| f.value);
-        self.path_field(sc, f, data, ctx, vars)
+        match state.output_path.as_ref().and_then(|f| f.value) {
+            None => Ok(data),
+            f => Ok(self.path_field(sc, f, &data, ctx, vars)?.into_owned()),
+        }
     }
 
     fn result_path(
-        &self,
+        &mut self,
         sc: &StateCtx<'_>,
         field: Option<PathOrNull<'_>>,
         raw_input: &Value,
@@ -599,14 +677,9 @@ impl Sim<'_> {
             None => Ok(result),
             Some(PathOrNull::Null) => Ok(raw_input.clone()),
             Some(PathOrNull::Path(text)) => {
-                let p = Path::parse(text).map_err(|e| {
-                    sc.err(
-                        "States.Runtime",
-                        format!("Invalid path '{text}': {}", e.message),
-                    )
-                })?;
+                let p = self.path(sc, text)?;
                 let mut out = raw_input.clone();
-                set(&mut out, &p, result).map_err(|_| {
+                set(&mut out, p, result).map_err(|_| {
                     sc.err(
                         "States.ResultPathMatchFailure",
                         format!(
@@ -659,15 +732,22 @@ impl Sim<'_> {
         }
     }
 
+    /// A path field's text parsed, once per run (`States.Runtime` when it is not a valid path).
+    fn path(&mut self, sc: &StateCtx<'_>, text: &str) -> Result<&Path, Halt> {
+        self.paths
+            .get(text)
+            .map_err(|c| sc.err("States.Runtime", c))
+    }
+
     /// A `*Path` field read for a value (SecondsPath, TimestampPath, MaxConcurrencyPath ...).
     fn read_path(
-        &self,
+        &mut self,
         text: &str,
         data: &Value,
         ctx: &Value,
         vars: &Map<String, Value>,
     ) -> Result<Option<Value>, String> {
-        let p = Path::parse(text).map_err(|e| format!("Invalid path '{text}': {}", e.message))?;
+        let p = self.paths.get(text)?;
         let env = Env {
             input: data,
             context: Some(ctx),
@@ -682,14 +762,8 @@ impl Sim<'_> {
     // -----------------------------------------------------------------------------------------------------------
     // Simple states
 
-    fn pass(
-        &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-    ) -> Result<StepOut, Halt> {
+    fn pass(&mut self, at: At<'_>) -> Result<StepOut, Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let effective = self.input_path(sc, state, input, &ctx, vars)?;
         let result = if let Some(r) = &state.result {
@@ -697,7 +771,7 @@ impl Sim<'_> {
         } else if let Some(p) = &state.parameters {
             self.template(sc, p.node, &effective, &ctx, vars)?
         } else {
-            effective
+            effective.into_owned()
         };
         let assigned = self.assign(
             sc,
@@ -708,26 +782,15 @@ impl Sim<'_> {
         )?;
         let rp = state.result_path.as_ref().and_then(|f| f.value);
         let out = self.result_path(sc, rp, input, result)?;
-        let output = self.output_path(sc, state, &out, &ctx, vars)?;
-        Ok(StepOut {
-            output,
-            next: state_next(state),
-            assigned,
-            via: Via::Next,
-        })
+        let output = self.output_path(sc, state, out, &ctx, vars)?;
+        Ok(StepOut::to_next(output, state_next(state), assigned))
     }
 
-    fn succeed(
-        &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-    ) -> Result<StepOut, Halt> {
+    fn succeed(&mut self, at: At<'_>) -> Result<StepOut, Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let effective = self.input_path(sc, state, input, &ctx, vars)?;
-        let output = self.output_path(sc, state, &effective, &ctx, vars)?;
+        let output = self.output_path(sc, state, effective.into_owned(), &ctx, vars)?;
         Ok(StepOut {
             output,
             next: None,
@@ -736,14 +799,8 @@ impl Sim<'_> {
         })
     }
 
-    fn fail_state(
-        &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-    ) -> Halt {
+    fn fail_state(&mut self, at: At<'_>) -> Halt {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let mut text_of =
             |literal: Option<&str>, path: Option<(&str, &str)>| -> Result<Option<String>, Halt> {
@@ -787,19 +844,13 @@ impl Sim<'_> {
                 .map(|t| ("CausePath", t)),
         );
         match cause {
-            Ok(cause) => Halt::Failed(Failure { error, cause }),
+            Ok(cause) => Halt::Failed(Failure::new(error, cause)),
             Err(h) => h,
         }
     }
 
-    fn choice(
-        &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-    ) -> Result<StepOut, Halt> {
+    fn choice(&mut self, at: At<'_>) -> Result<StepOut, Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let effective = self.input_path(sc, state, input, &ctx, vars)?;
         let env = Env {
@@ -809,7 +860,7 @@ impl Sim<'_> {
         };
         let mut chosen = None;
         for (index, rule) in state.choices.iter().enumerate() {
-            match choice::matches(rule, &env) {
+            match choice::matches(rule, &env, &mut self.paths) {
                 Ok(true) => {
                     chosen = Some((index, rule));
                     break;
@@ -844,7 +895,7 @@ impl Sim<'_> {
             state.assign.as_ref().map(|a| a.node)
         };
         let assigned = self.assign(sc, assign_node, &effective, &ctx, vars)?;
-        let output = self.output_path(sc, state, &effective, &ctx, vars)?;
+        let output = self.output_path(sc, state, effective.into_owned(), &ctx, vars)?;
         Ok(StepOut {
             output,
             next: Some(next),
@@ -853,14 +904,8 @@ impl Sim<'_> {
         })
     }
 
-    fn wait(
-        &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-    ) -> Result<StepOut, Halt> {
+    fn wait(&mut self, at: At<'_>) -> Result<StepOut, Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let effective = self.input_path(sc, state, input, &ctx, vars)?;
         let mut seconds: Option<i64> = state.seconds.as_ref().and_then(|s| s.value);
@@ -952,45 +997,26 @@ impl Sim<'_> {
             &ctx,
             vars,
         )?;
-        let output = self.output_path(sc, state, &effective, &ctx, vars)?;
-        Ok(StepOut {
-            output,
-            next: state_next(state),
-            assigned,
-            via: Via::Next,
-        })
+        let output = self.output_path(sc, state, effective.into_owned(), &ctx, vars)?;
+        Ok(StepOut::to_next(output, state_next(state), assigned))
     }
 
     // -----------------------------------------------------------------------------------------------------------
     // Retry and Catch
 
-    #[allow(clippy::too_many_arguments)]
-    fn with_retry(
-        &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-        depth: usize,
-        ty: StateType,
-    ) -> Result<StepOut, Halt> {
+    fn with_retry(&mut self, at: At<'_>, depth: usize, ty: StateType) -> Result<StepOut, Halt> {
+        let state = at.state;
         let mut counts = vec![0i64; state.retry.len()];
         let mut retry_count: u64 = 0;
         loop {
             let attempt = match ty {
-                StateType::Task => self.task(sc, state, input, vars, frame, retry_count),
-                StateType::Parallel => self.parallel(sc, state, input, vars, frame, depth),
-                _ => self.map(sc, state, input, vars, frame, depth),
+                StateType::Task => self.task(at, retry_count),
+                StateType::Parallel => self.parallel(at, depth),
+                _ => self.map(at, depth),
             };
             let f = match attempt {
                 Ok((output, assigned)) => {
-                    return Ok(StepOut {
-                        output,
-                        next: state_next(state),
-                        assigned,
-                        via: Via::Next,
-                    })
+                    return Ok(StepOut::to_next(output, state_next(state), assigned))
                 }
                 Err(Halt::Failed(f)) => f,
                 Err(other) => return Err(other),
@@ -1003,7 +1029,7 @@ impl Sim<'_> {
             if let Some((i, r)) = state.retry.iter().enumerate().find(|(_, r)| {
                 matches_error(
                     r.error_equals.as_ref().and_then(|e| e.value.as_deref()),
-                    &err,
+                    &f,
                     is_task,
                 )
             }) {
@@ -1022,24 +1048,14 @@ impl Sim<'_> {
             if let Some((index, c)) = state.catch.iter().enumerate().find(|(_, c)| {
                 matches_error(
                     c.error_equals.as_ref().and_then(|e| e.value.as_deref()),
-                    &err,
+                    &f,
                     is_task,
                 )
             }) {
-                return self
-                    .caught(
-                        sc,
-                        c,
-                        input,
-                        vars,
-                        frame,
-                        f,
-                        state.query_language == QueryLanguage::Jsonata,
-                    )
-                    .map(|step| StepOut {
-                        via: Via::Catch(index),
-                        ..step
-                    });
+                return self.caught(at, c, f).map(|step| StepOut {
+                    via: Via::Catch(index),
+                    ..step
+                });
             }
             return Err(Halt::Failed(f));
         }
@@ -1067,59 +1083,35 @@ impl Sim<'_> {
         (secs * 1000.0).clamp(0.0, (i64::MAX / 2) as f64) as i64
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn caught(
-        &mut self,
-        sc: &StateCtx<'_>,
-        c: &Catcher<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-        f: Failure,
-        jsonata: bool,
-    ) -> Result<StepOut, Halt> {
+    /// The catcher `c` handles `f`: the error output through its Assign and ResultPath (JSONata: Output).
+    fn caught(&mut self, at: At<'_>, c: &Catcher<'_>, mut f: Failure) -> Result<StepOut, Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         // A task timeout without a cause shows an empty Cause in the error output.
-        let cause = match (&f.error, f.cause) {
-            (Some(e), None) if e == "States.Timeout" => Some(String::new()),
-            (_, c) => c,
-        };
-        let f = Failure {
-            error: f.error,
-            cause,
-        };
+        if f.cause.is_none() && f.error.as_deref() == Some("States.Timeout") {
+            f.cause = Some(String::new());
+        }
         let mut err_out = Map::new();
         err_out.insert("Error".into(), f.error.map_or(Value::Null, Value::String));
         err_out.insert("Cause".into(), f.cause.map_or(Value::Null, Value::String));
         let err_out = Value::Object(err_out);
         let ctx = self.context(sc, frame, None, false);
-        if jsonata {
+        let (output, assigned) = if state.query_language == QueryLanguage::Jsonata {
             let st = states_value(input, &ctx, Some(("errorOutput", &err_out)));
             let assigned = self.jassign(sc, c.assign.as_ref().map(|a| a.node), &st, vars)?;
             let output = self
                 .jfield(sc, c.output.as_ref().map(|o| o.node), "Output", &st, vars)?
                 .unwrap_or(err_out);
-            let Some(next) = c.next.as_ref().and_then(|n| n.value) else {
-                return Err(sc.err("States.Runtime", "The matching catcher has no Next"));
-            };
-            return Ok(StepOut {
-                output,
-                next: Some(next.to_string()),
-                assigned,
-                via: Via::Next,
-            });
-        }
-        let assigned = self.assign(sc, c.assign.as_ref().map(|a| a.node), &err_out, &ctx, vars)?;
-        let rp = c.result_path.as_ref().and_then(|f| f.value);
-        let output = self.result_path(sc, rp, input, err_out)?;
+            (output, assigned)
+        } else {
+            let assigned =
+                self.assign(sc, c.assign.as_ref().map(|a| a.node), &err_out, &ctx, vars)?;
+            let rp = c.result_path.as_ref().and_then(|f| f.value);
+            (self.result_path(sc, rp, input, err_out)?, assigned)
+        };
         let Some(next) = c.next.as_ref().and_then(|n| n.value) else {
             return Err(sc.err("States.Runtime", "The matching catcher has no Next"));
         };
-        Ok(StepOut {
-            output,
-            next: Some(next.to_string()),
-            assigned,
-            via: Via::Next,
-        })
+        Ok(StepOut::to_next(output, Some(next.to_string()), assigned))
     }
 
     // -----------------------------------------------------------------------------------------------------------
@@ -1127,15 +1119,12 @@ impl Sim<'_> {
 
     fn task(
         &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
+        at: At<'_>,
         retry_count: u64,
     ) -> Result<(Value, Option<Map<String, Value>>), Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         if state.query_language == QueryLanguage::Jsonata {
-            return self.j_task(sc, state, input, vars, frame, retry_count);
+            return self.j_task(at, retry_count);
         }
         let resource = state.resource.as_ref().and_then(|r| r.value).unwrap_or("");
         // AWS fills `$$.Task.Token` for every service integration (`.sync` included), not only `.waitForTaskToken`.
@@ -1144,25 +1133,35 @@ impl Sim<'_> {
         let effective = self.input_path(sc, state, input, &ctx, vars)?;
         let params = match &state.parameters {
             Some(p) => self.template(sc, p.node, &effective, &ctx, vars)?,
-            None => effective.clone(),
+            None => effective.clone().into_owned(),
         };
         if let Some(c) = &state.credentials {
             self.template(sc, c.node, &effective, &ctx, vars)?;
         }
-        for text in [&state.timeout_seconds_path, &state.heartbeat_seconds_path]
-            .into_iter()
-            .flatten()
-            .filter_map(|f| f.value)
-        {
+        let mut seconds = [
+            (&state.timeout_seconds, &state.timeout_seconds_path),
+            (&state.heartbeat_seconds, &state.heartbeat_seconds_path),
+        ]
+        .map(|(literal, path)| (literal.as_ref().and_then(|f| f.value), path));
+        for (slot, path) in &mut seconds {
+            let Some(text) = path.as_ref().and_then(|f| f.value) else {
+                continue;
+            };
             let v = self
                 .read_path(text, &effective, &ctx, vars)
                 .map_err(|c| sc.err("States.Runtime", c))?;
-            if v.is_none() {
-                if let Ok(p) = Path::parse(text) {
-                    return Err(sc.eval_err(expr::path_field_not_found(text, &p)));
+            match v {
+                // AWS accepts positive integers; other values leave the task without that limit here.
+                Some(v) => *slot = v.as_i64().filter(|n| *n > 0),
+                None => {
+                    if let Ok(p) = Path::parse(text) {
+                        return Err(sc.eval_err(expr::path_field_not_found(text, &p)));
+                    }
                 }
             }
         }
+        let [timeout, heartbeat] = seconds.map(|(s, _)| s.map(|s| s.saturating_mul(1000)));
+        let limits = TaskLimits { timeout, heartbeat };
         if let Some(problem) = integration_parameter_problem(resource, &params) {
             return Err(sc.err(
                 "States.Runtime",
@@ -1172,88 +1171,88 @@ impl Sim<'_> {
                 ),
             ));
         }
-        let result = self.invoke(sc, resource, &params)?;
-        let selected = match &state.result_selector {
-            Some(s) => self.template(sc, s.node, &result, &ctx, vars)?,
-            None => result,
-        };
-        let assigned = self.assign(
-            sc,
-            state.assign.as_ref().map(|a| a.node),
-            &selected,
-            &ctx,
-            vars,
-        )?;
-        let rp = state.result_path.as_ref().and_then(|f| f.value);
-        let out = self.result_path(sc, rp, input, selected)?;
-        let output = self.output_path(sc, state, &out, &ctx, vars)?;
-        Ok((output, assigned))
+        let result = self.invoke(sc, resource, &params, limits)?;
+        self.finish_result(sc, state, input, result, &ctx, vars)
     }
 
-    fn invoke(&mut self, sc: &StateCtx<'_>, resource: &str, params: &Value) -> Result<Value, Halt> {
+    /// One invocation of a Task: answers from the mocks, after the mocked duration on the virtual clock, or fails
+    /// with `States.Timeout` at the instant the state's timeout or heartbeat interval runs out.
+    fn invoke(
+        &mut self,
+        sc: &StateCtx<'_>,
+        resource: &str,
+        params: &Value,
+        limits: TaskLimits,
+    ) -> Result<Value, Halt> {
         let n = {
             let c = self.invocations.entry(sc.name.to_string()).or_insert(0);
             *c += 1;
             *c - 1
         };
-        let kind = if resource.starts_with("arn:aws:lambda:")
-            || resource.contains(":lambda:") && resource.contains(":function:")
-        {
-            "LambdaFunction"
-        } else if resource.contains(":activity:") {
-            "Activity"
-        } else {
-            "Task"
-        };
-        let lower = {
-            let mut l = kind.to_string();
-            if let Some(f) = l.get_mut(0..1) {
-                f.make_ascii_lowercase();
+        let task = TaskKind::of(resource);
+        self.event(EventKind::TaskScheduled {
+            task,
+            resource: resource.to_string(),
+            parameters: to_text(params),
+        });
+        self.event(EventKind::TaskStarted {
+            task,
+            resource: resource.to_string(),
+        });
+        let rule = self.opts.mocks.rule(sc.name, n);
+        let timing = rule.map(|r| r.timing).unwrap_or_default();
+        let outcome = match limits.expiry(timing) {
+            Some(expiry) => {
+                self.advance(expiry.after_ms)?;
+                Err(Failure {
+                    error: Some("States.Timeout".into()),
+                    cause: None,
+                    heartbeat: expiry.heartbeat,
+                })
             }
-            l
-        };
-        self.event(
-            &format!("{kind}Scheduled"),
-            &format!("{lower}ScheduledEventDetails"),
-            json!({"resource": resource, "parameters": to_text(params)}),
-        );
-        self.event(
-            &format!("{kind}Started"),
-            &format!("{lower}StartedEventDetails"),
-            json!({"resource": resource}),
-        );
-        let response = self.opts.mocks.response(sc.name, n).cloned();
-        let outcome = match response {
-            Some(MockResponse::Return(v)) => Ok(v),
-            Some(MockResponse::Throw { error, cause }) => {
-                Err(Failure { error, cause })
+            None => {
+                self.advance(timing.duration_ms)?;
+                match rule.map(|r| &r.response) {
+                    Some(MockResponse::Return(v)) => Ok(v.clone()),
+                    Some(MockResponse::Throw { error, cause }) => {
+                        Err(Failure::new(error.clone(), cause.clone()))
+                    }
+                    None => match self.opts.unmocked {
+                        Unmocked::Echo => Ok(params.clone()),
+                        Unmocked::Fail => Err(Failure::new(
+                            Some("Sim.UnmockedTask".into()),
+                            Some(format!(
+                                "Task state '{}' has no mocked response for its invocation #{n} (0-based, retries included); add one to the mock configuration or run with --unmocked echo",
+                                sc.name
+                            )),
+                        )),
+                    },
+                }
             }
-            None => match self.opts.unmocked {
-                Unmocked::Echo => Ok(params.clone()),
-                Unmocked::Fail => Err(Failure {
-                    error: Some("Sim.UnmockedTask".into()),
-                    cause: Some(format!(
-                        "Task state '{}' has no mocked response for its invocation #{n} (0-based, retries included); add one to the mock configuration or run with --unmocked echo",
-                        sc.name
-                    )),
-                }),
-            },
         };
         match outcome {
             Ok(v) => {
-                self.event(
-                    &format!("{kind}Succeeded"),
-                    &format!("{lower}SucceededEventDetails"),
-                    json!({"resource": resource, "output": to_text(&v)}),
-                );
+                self.event(EventKind::TaskSucceeded {
+                    task,
+                    resource: resource.to_string(),
+                    output: to_text(&v),
+                });
                 Ok(v)
             }
             Err(f) => {
-                self.event(
-                    &format!("{kind}Failed"),
-                    &format!("{lower}FailedEventDetails"),
-                    json!({"resource": resource, "error": f.error, "cause": f.cause}),
-                );
+                // A timeout (simulated, or mocked as a thrown `States.Timeout`) is written as AWS writes it.
+                let end = if f.error.as_deref() == Some("States.Timeout") {
+                    TaskEnd::TimedOut
+                } else {
+                    TaskEnd::Failed
+                };
+                self.event(EventKind::TaskEnded {
+                    task,
+                    end,
+                    resource: resource.to_string(),
+                    error: f.error.clone(),
+                    cause: f.cause.clone(),
+                });
                 Err(Halt::Failed(f))
             }
         }
@@ -1264,36 +1263,29 @@ impl Sim<'_> {
 
     fn parallel(
         &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
+        at: At<'_>,
         depth: usize,
     ) -> Result<(Value, Option<Map<String, Value>>), Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let params = if state.query_language == QueryLanguage::Jsonata {
             let st = states_value(input, &ctx, None);
-            self.jfield(
+            self.j_or_input(
                 sc,
                 state.arguments.as_ref().map(|a| a.node),
                 "Arguments",
                 &st,
                 vars,
+                input,
             )?
-            .unwrap_or_else(|| input.clone())
         } else {
             let effective = self.input_path(sc, state, input, &ctx, vars)?;
             match &state.parameters {
                 Some(p) => self.template(sc, p.node, &effective, &ctx, vars)?,
-                None => effective,
+                None => effective.into_owned(),
             }
         };
-        self.event(
-            "ParallelStateStarted",
-            "parallelStateStartedEventDetails",
-            json!({}),
-        );
+        self.event(EventKind::ParallelStateStarted);
         let mut results = Vec::with_capacity(state.branches.len());
         for branch in &state.branches {
             let mut bvars = vars.clone();
@@ -1306,24 +1298,17 @@ impl Sim<'_> {
             ) {
                 Ok(v) => results.push(v),
                 Err(h) => {
-                    self.event(
-                        "ParallelStateFailed",
-                        "parallelStateFailedEventDetails",
-                        json!({}),
-                    );
+                    self.event(EventKind::ParallelStateFailed);
                     return Err(h);
                 }
             }
         }
-        self.event(
-            "ParallelStateSucceeded",
-            "parallelStateSucceededEventDetails",
-            json!({}),
-        );
+        self.event(EventKind::ParallelStateSucceeded);
         self.finish_result(sc, state, input, Value::Array(results), &ctx, vars)
     }
 
-    /// ResultSelector → Assign → ResultPath → OutputPath for Parallel and Map.
+    /// ResultSelector → Assign → ResultPath → OutputPath (JSONata: Assign and Output over `$states.result`) for
+    /// Task, Parallel and Map.
     fn finish_result(
         &mut self,
         sc: &StateCtx<'_>,
@@ -1360,7 +1345,7 @@ impl Sim<'_> {
         )?;
         let rp = state.result_path.as_ref().and_then(|f| f.value);
         let out = self.result_path(sc, rp, input, selected)?;
-        let output = self.output_path(sc, state, &out, ctx, vars)?;
+        let output = self.output_path(sc, state, out, ctx, vars)?;
         Ok((output, assigned))
     }
 
@@ -1369,17 +1354,14 @@ impl Sim<'_> {
 
     fn map(
         &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
+        at: At<'_>,
         depth: usize,
     ) -> Result<(Value, Option<Map<String, Value>>), Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let jsonata = state.query_language == QueryLanguage::Jsonata;
         let effective = if jsonata {
-            input.clone()
+            Cow::Borrowed(input)
         } else {
             self.input_path(sc, state, input, &ctx, vars)?
         };
@@ -1402,30 +1384,20 @@ impl Sim<'_> {
             &ctx,
             vars,
         )?;
-        let tolerated_count = match state
-            .tolerated_failure_count_path
-            .as_ref()
-            .and_then(|f| f.value)
-        {
-            Some(p) => self.check_int_path(
-                sc,
-                Some(p),
-                "ToleratedFailureCountPath",
-                &effective,
-                &ctx,
-                vars,
-            )?,
-            None if jsonata => self
-                .j_number(
-                    sc,
-                    state.tolerated_failure_count.as_ref().map(|f| f.node),
-                    "ToleratedFailureCount",
-                    &jst,
-                    vars,
-                )?
-                .map(|n| n as i64),
-            None => state.tolerated_failure_count.as_ref().and_then(|f| f.value),
+        let fields = FieldEnv {
+            effective: &effective,
+            ctx: &ctx,
+            jst: &jst,
+            vars,
+            jsonata,
         };
+        let tolerated_count = self.int_field(
+            sc,
+            &fields,
+            state.tolerated_failure_count.as_ref(),
+            state.tolerated_failure_count_path.as_ref(),
+            "ToleratedFailureCount",
+        )?;
         if tolerated_count.is_some_and(|c| c < 0) {
             return Err(sc.err(
                 "States.Runtime",
@@ -1514,26 +1486,13 @@ impl Sim<'_> {
             }
         }
         if let Some(b) = &state.item_batcher {
-            let per_batch = match b.max_items_per_batch_path.as_ref().and_then(|f| f.value) {
-                Some(p) => self.check_int_path(
-                    sc,
-                    Some(p),
-                    "MaxItemsPerBatchPath",
-                    &effective,
-                    &ctx,
-                    vars,
-                )?,
-                None if jsonata => self
-                    .j_number(
-                        sc,
-                        b.max_items_per_batch.as_ref().map(|f| f.node),
-                        "MaxItemsPerBatch",
-                        &jst,
-                        vars,
-                    )?
-                    .map(|n| n as i64),
-                None => b.max_items_per_batch.as_ref().and_then(|f| f.value),
-            };
+            let per_batch = self.int_field(
+                sc,
+                &fields,
+                b.max_items_per_batch.as_ref(),
+                b.max_items_per_batch_path.as_ref(),
+                "MaxItemsPerBatch",
+            )?;
             let per_batch =
                 usize::try_from(per_batch.unwrap_or(i64::MAX).max(1)).unwrap_or(usize::MAX);
             let batch_input = match &b.batch_input {
@@ -1553,11 +1512,9 @@ impl Sim<'_> {
                 })
                 .collect();
         }
-        self.event(
-            "MapStateStarted",
-            "mapStateStartedEventDetails",
-            json!({"length": inputs.len()}),
-        );
+        self.event(EventKind::MapStateStarted {
+            length: inputs.len(),
+        });
         let total = inputs.len();
         let mut results = Vec::with_capacity(total);
         let mut failures = 0usize;
@@ -1570,22 +1527,20 @@ impl Sim<'_> {
             if distributed {
                 self.record = false;
             } else {
-                self.event(
-                    "MapIterationStarted",
-                    "mapIterationStartedEventDetails",
-                    json!({"name": sc.name, "index": i}),
-                );
+                self.event(EventKind::MapIterationStarted {
+                    name: sc.name.to_string(),
+                    index: i,
+                });
             }
             let r = self.run_scope(processor, iter_input, &mut ivars, &iframe, depth + 1);
             self.record = outer_record;
             match r {
                 Ok(v) => {
                     if !distributed {
-                        self.event(
-                            "MapIterationSucceeded",
-                            "mapIterationSucceededEventDetails",
-                            json!({"name": sc.name, "index": i}),
-                        );
+                        self.event(EventKind::MapIterationSucceeded {
+                            name: sc.name.to_string(),
+                            index: i,
+                        });
                     }
                     results.push(v)
                 }
@@ -1596,13 +1551,12 @@ impl Sim<'_> {
                 }
                 Err(h) => {
                     if !distributed {
-                        self.event(
-                            "MapIterationFailed",
-                            "mapIterationFailedEventDetails",
-                            json!({"name": sc.name, "index": i}),
-                        );
+                        self.event(EventKind::MapIterationFailed {
+                            name: sc.name.to_string(),
+                            index: i,
+                        });
                     }
-                    self.event("MapStateFailed", "mapStateFailedEventDetails", json!({}));
+                    self.event(EventKind::MapStateFailed);
                     return Err(h);
                 }
             }
@@ -1612,18 +1566,14 @@ impl Sim<'_> {
             let pct_ok = tolerated_pct
                 .is_some_and(|p| (failures as f64) * 100.0 / (total.max(1) as f64) <= p);
             if !count_ok && !pct_ok {
-                self.event("MapStateFailed", "mapStateFailedEventDetails", json!({}));
+                self.event(EventKind::MapStateFailed);
                 return Err(fail(
                     "States.ExceedToleratedFailureThreshold",
                     "The specified tolerated failure threshold was exceeded",
                 ));
             }
         }
-        self.event(
-            "MapStateSucceeded",
-            "mapStateSucceededEventDetails",
-            json!({}),
-        );
+        self.event(EventKind::MapStateSucceeded);
         let mut result = Value::Array(results);
         if let Some(w) = &state.result_writer {
             let params = match w.parameters.as_ref() {
@@ -1659,9 +1609,35 @@ impl Sim<'_> {
         self.finish_result(sc, state, input, result, &ctx, vars)
     }
 
+    /// An integer field of a Map state: its `...Path` form read from the effective input, else its JSONata
+    /// expression (JSONata states), else its literal.
+    fn int_field(
+        &mut self,
+        sc: &StateCtx<'_>,
+        env: &FieldEnv<'_>,
+        literal: Option<&Field<'_, i64>>,
+        path: Option<&Field<'_, &str>>,
+        name: &str,
+    ) -> Result<Option<i64>, Halt> {
+        match path.and_then(|f| f.value) {
+            Some(p) => self.check_int_path(
+                sc,
+                Some(p),
+                &format!("{name}Path"),
+                env.effective,
+                env.ctx,
+                env.vars,
+            ),
+            None if env.jsonata => Ok(self
+                .j_number(sc, literal.map(|f| f.node), name, env.jst, env.vars)?
+                .map(|n| n as i64)),
+            None => Ok(literal.and_then(|f| f.value)),
+        }
+    }
+
     /// Reads an integer `*Path` field; AWS's cause when the value is not an integer.
     fn check_int_path(
-        &self,
+        &mut self,
         sc: &StateCtx<'_>,
         path: Option<&str>,
         field: &str,
@@ -1766,12 +1742,7 @@ impl Sim<'_> {
             .as_ref()
             .and_then(|f| f.value)
             .unwrap_or("$");
-        let p = Path::parse(text).map_err(|e| {
-            sc.err(
-                "States.Runtime",
-                format!("Invalid path '{text}': {}", e.message),
-            )
-        })?;
+        let p = parse_path(sc, text)?;
         let env = Env {
             input: effective,
             context: Some(ctx),
@@ -1791,6 +1762,16 @@ impl Sim<'_> {
     }
 }
 
+/// A path field's text parsed (`States.Runtime` when it is not a valid path).
+fn parse_path(sc: &StateCtx<'_>, text: &str) -> Result<Path, Halt> {
+    Path::parse(text).map_err(|e| {
+        sc.err(
+            "States.Runtime",
+            format!("Invalid path '{text}': {}", e.message),
+        )
+    })
+}
+
 /// A value as AWS prints it in causes: strings without quotes, other values as JSON.
 fn plain(v: &Value) -> String {
     match v {
@@ -1799,14 +1780,55 @@ fn plain(v: &Value) -> String {
     }
 }
 
-/// `ErrorEquals` matching: exact names, `States.ALL`, and `States.TaskFailed` (any error but `States.Timeout`,
-/// for Task states).
-fn matches_error(list: Option<&[&str]>, error: &str, is_task: bool) -> bool {
+/// `ErrorEquals` matching: exact names, `States.ALL`, `States.TaskFailed` (any error but `States.Timeout`, for
+/// Task states) and `States.HeartbeatTimeout` (a `States.Timeout` raised by a missed heartbeat).
+fn matches_error(list: Option<&[&str]>, f: &Failure, is_task: bool) -> bool {
+    let error = f.error.as_deref().unwrap_or("");
     list.unwrap_or(&[]).iter().any(|e| {
         *e == error
             || *e == "States.ALL"
             || (*e == "States.TaskFailed" && is_task && error != "States.Timeout")
+            || (*e == "States.HeartbeatTimeout" && f.heartbeat)
     })
+}
+
+/// A Task state's `TimeoutSeconds` and `HeartbeatSeconds` for one attempt, in milliseconds.
+#[derive(Debug, Clone, Copy, Default)]
+struct TaskLimits {
+    timeout: Option<i64>,
+    heartbeat: Option<i64>,
+}
+
+/// When an attempt times out: milliseconds after its start, and whether a missed heartbeat caused it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Expiry {
+    after_ms: i64,
+    heartbeat: bool,
+}
+
+impl TaskLimits {
+    /// The first limit a mocked invocation of this timing runs past (`None`: it completes in time). A task that
+    /// sends no heartbeats, or sends them further apart than `HeartbeatSeconds`, misses its first one; a task
+    /// that ends exactly at a limit completes.
+    fn expiry(self, timing: MockTiming) -> Option<Expiry> {
+        let d = timing.duration_ms;
+        let timeout = self.timeout.filter(|t| d > *t).map(|t| Expiry {
+            after_ms: t,
+            heartbeat: false,
+        });
+        let heartbeat = self
+            .heartbeat
+            .filter(|h| d > *h && timing.heartbeat_interval_ms.is_none_or(|i| i > *h))
+            .map(|h| Expiry {
+                after_ms: h,
+                heartbeat: true,
+            });
+        match (timeout, heartbeat) {
+            (Some(t), Some(h)) if h.after_ms < t.after_ms => Some(h),
+            (Some(t), _) => Some(t),
+            (None, h) => h,
+        }
+    }
 }
 
 /// Parameter checks AWS makes before calling a service (the Task fails with `States.Runtime`).
@@ -1860,6 +1882,50 @@ impl Sim<'_> {
             .map_err(|e| sc.eval_err(e))
     }
 
+    /// A JSONata field whose absence (or `undefined`) means the state's input (`Arguments`, `Output`).
+    fn j_or_input(
+        &mut self,
+        sc: &StateCtx<'_>,
+        node: Option<&Node>,
+        field: &str,
+        states: &Value,
+        vars: &Map<String, Value>,
+        input: &Value,
+    ) -> Result<Value, Halt> {
+        Ok(self
+            .jfield(sc, node, field, states, vars)?
+            .unwrap_or_else(|| input.clone()))
+    }
+
+    /// `Assign`, then `Output` (default: the input), of a JSONata state or choice rule.
+    fn j_assign_output(
+        &mut self,
+        sc: &StateCtx<'_>,
+        assign: Option<&Node>,
+        output: Option<&Node>,
+        states: &Value,
+        vars: &Map<String, Value>,
+        input: &Value,
+    ) -> Result<(Value, Option<Map<String, Value>>), Halt> {
+        let assigned = self.jassign(sc, assign, states, vars)?;
+        let output = self.j_or_input(sc, output, "Output", states, vars, input)?;
+        Ok((output, assigned))
+    }
+
+    /// [`Self::j_assign_output`] with the state's own `Assign` and `Output`.
+    fn j_state_assign_output(
+        &mut self,
+        sc: &StateCtx<'_>,
+        state: &State<'_>,
+        states: &Value,
+        vars: &Map<String, Value>,
+        input: &Value,
+    ) -> Result<(Value, Option<Map<String, Value>>), Halt> {
+        let assign = state.assign.as_ref().map(|a| a.node);
+        let output = state.output.as_ref().map(|o| o.node);
+        self.j_assign_output(sc, assign, output, states, vars, input)
+    }
+
     fn jassign(
         &mut self,
         sc: &StateCtx<'_>,
@@ -1900,27 +1966,11 @@ impl Sim<'_> {
     }
 
     /// Pass and Succeed: Output (default: the input) and Assign.
-    fn j_simple(
-        &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-        ty: StateType,
-    ) -> Result<StepOut, Halt> {
+    fn j_simple(&mut self, at: At<'_>, ty: StateType) -> Result<StepOut, Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let st = states_value(input, &ctx, None);
-        let assigned = self.jassign(sc, state.assign.as_ref().map(|a| a.node), &st, vars)?;
-        let output = self
-            .jfield(
-                sc,
-                state.output.as_ref().map(|o| o.node),
-                "Output",
-                &st,
-                vars,
-            )?
-            .unwrap_or_else(|| input.clone());
+        let (output, assigned) = self.j_state_assign_output(sc, state, &st, vars, input)?;
         Ok(StepOut {
             output,
             next: if ty == StateType::Succeed {
@@ -1933,14 +1983,8 @@ impl Sim<'_> {
         })
     }
 
-    fn j_fail(
-        &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-    ) -> Halt {
+    fn j_fail(&mut self, at: At<'_>) -> Halt {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let st = states_value(input, &ctx, None);
         let mut text = |node: Option<&Node>, field: &str| -> Result<Option<String>, Halt> {
@@ -1954,19 +1998,13 @@ impl Sim<'_> {
             Err(h) => return h,
         };
         match text(state.cause.as_ref().map(|f| f.node), "Cause") {
-            Ok(cause) => Halt::Failed(Failure { error, cause }),
+            Ok(cause) => Halt::Failed(Failure::new(error, cause)),
             Err(h) => h,
         }
     }
 
-    fn j_choice(
-        &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-    ) -> Result<StepOut, Halt> {
+    fn j_choice(&mut self, at: At<'_>) -> Result<StepOut, Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let st = states_value(input, &ctx, None);
         for (index, rule) in state.choices.iter().enumerate() {
@@ -1978,17 +2016,14 @@ impl Sim<'_> {
                             sc.err("States.Runtime", "The matching choice rule has no Next")
                         );
                     };
-                    let assigned =
-                        self.jassign(sc, rule.assign.as_ref().map(|a| a.node), &st, vars)?;
-                    let output = self
-                        .jfield(
-                            sc,
-                            rule.output.as_ref().map(|o| o.node),
-                            "Output",
-                            &st,
-                            vars,
-                        )?
-                        .unwrap_or_else(|| input.clone());
+                    let (output, assigned) = self.j_assign_output(
+                        sc,
+                        rule.assign.as_ref().map(|a| a.node),
+                        rule.output.as_ref().map(|o| o.node),
+                        &st,
+                        vars,
+                        input,
+                    )?;
                     return Ok(StepOut {
                         output,
                         next: Some(next.to_string()),
@@ -2015,16 +2050,7 @@ impl Sim<'_> {
                 format!("No Matches! (state '{}')", sc.name),
             ));
         };
-        let assigned = self.jassign(sc, state.assign.as_ref().map(|a| a.node), &st, vars)?;
-        let output = self
-            .jfield(
-                sc,
-                state.output.as_ref().map(|o| o.node),
-                "Output",
-                &st,
-                vars,
-            )?
-            .unwrap_or_else(|| input.clone());
+        let (output, assigned) = self.j_state_assign_output(sc, state, &st, vars, input)?;
         Ok(StepOut {
             output,
             next: Some(default.to_string()),
@@ -2033,14 +2059,8 @@ impl Sim<'_> {
         })
     }
 
-    fn j_wait(
-        &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
-    ) -> Result<StepOut, Halt> {
+    fn j_wait(&mut self, at: At<'_>) -> Result<StepOut, Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let ctx = self.context(sc, frame, None, false);
         let st = states_value(input, &ctx, None);
         let mut delay_ms = 0i64;
@@ -2084,68 +2104,53 @@ impl Sim<'_> {
             delay_ms = d.max(0);
         }
         self.advance(delay_ms)?;
-        let assigned = self.jassign(sc, state.assign.as_ref().map(|a| a.node), &st, vars)?;
-        let output = self
-            .jfield(
-                sc,
-                state.output.as_ref().map(|o| o.node),
-                "Output",
-                &st,
-                vars,
-            )?
-            .unwrap_or_else(|| input.clone());
-        Ok(StepOut {
-            output,
-            next: state_next(state),
-            assigned,
-            via: Via::Next,
-        })
+        let (output, assigned) = self.j_state_assign_output(sc, state, &st, vars, input)?;
+        Ok(StepOut::to_next(output, state_next(state), assigned))
     }
 
     fn j_task(
         &mut self,
-        sc: &StateCtx<'_>,
-        state: &State<'_>,
-        input: &Value,
-        vars: &Map<String, Value>,
-        frame: &Frame,
+        at: At<'_>,
         retry_count: u64,
     ) -> Result<(Value, Option<Map<String, Value>>), Halt> {
+        let (sc, state, input, vars, frame) = at.parts();
         let resource = state.resource.as_ref().and_then(|r| r.value).unwrap_or("");
         let token = resource.starts_with("arn:aws:states:::") || resource.contains(":states:::");
         let ctx = self.context(sc, frame, Some(retry_count), token);
         let st = states_value(input, &ctx, None);
-        let args = self
-            .jfield(
-                sc,
-                state.arguments.as_ref().map(|a| a.node),
-                "Arguments",
-                &st,
-                vars,
-            )?
-            .unwrap_or_else(|| input.clone());
+        let args = self.j_or_input(
+            sc,
+            state.arguments.as_ref().map(|a| a.node),
+            "Arguments",
+            &st,
+            vars,
+            input,
+        )?;
         if let Some(c) = &state.credentials {
             self.jfield(sc, Some(c.node), "Credentials", &st, vars)?;
         }
-        if let Some(f) = &state.timeout_seconds {
-            self.j_number(sc, Some(f.node), "TimeoutSeconds", &st, vars)?;
+        let mut limits = TaskLimits::default();
+        for (slot, field, name) in [
+            (
+                &mut limits.timeout,
+                &state.timeout_seconds,
+                "TimeoutSeconds",
+            ),
+            (
+                &mut limits.heartbeat,
+                &state.heartbeat_seconds,
+                "HeartbeatSeconds",
+            ),
+        ] {
+            if let Some(f) = field {
+                *slot = self
+                    .j_number(sc, Some(f.node), name, &st, vars)?
+                    .filter(|secs| *secs > 0.0)
+                    .map(|secs| (secs * 1000.0).min((i64::MAX / 2) as f64) as i64);
+            }
         }
-        if let Some(f) = &state.heartbeat_seconds {
-            self.j_number(sc, Some(f.node), "HeartbeatSeconds", &st, vars)?;
-        }
-        let result = self.invoke(sc, resource, &args)?;
-        let st = states_value(input, &ctx, Some(("result", &result)));
-        let assigned = self.jassign(sc, state.assign.as_ref().map(|a| a.node), &st, vars)?;
-        let output = self
-            .jfield(
-                sc,
-                state.output.as_ref().map(|o| o.node),
-                "Output",
-                &st,
-                vars,
-            )?
-            .unwrap_or(result);
-        Ok((output, assigned))
+        let result = self.invoke(sc, resource, &args, limits)?;
+        self.finish_result(sc, state, input, result, &ctx, vars)
     }
 
     /// The items of a JSONata Map: `Items` (an array or an expression giving one), else the input.

@@ -4,6 +4,11 @@
 //! included). States with the same name anywhere in the definition share one sequence, as in Step Functions Local.
 //! `Return` is the task result as is: for a legacy Lambda function ARN the function's payload, for an
 //! `arn:aws:states:::...` integration the whole result object of the service.
+//!
+//! aslint extension (both forms): a response may declare how long the task takes on the virtual clock,
+//! `"DurationSeconds": 90`, and how often its worker sends heartbeats, `"HeartbeatIntervalSeconds": 30` (absent: no
+//! heartbeats). Files without these members are exactly Step Functions Local's format; without them a task takes
+//! no simulated time.
 
 use crate::syntax::{self, Node, SourceKind, Span};
 use serde_json::Value;
@@ -19,12 +24,22 @@ pub enum MockResponse {
     },
 }
 
+/// How long a mocked invocation takes on the virtual clock (an aslint extension of the mock formats).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MockTiming {
+    /// Milliseconds from the task's start to its response (`DurationSeconds`; default 0).
+    pub duration_ms: i64,
+    /// Milliseconds between the worker's heartbeats (`HeartbeatIntervalSeconds`); `None`: it sends none.
+    pub heartbeat_interval_ms: Option<i64>,
+}
+
 /// Responses for invocations `from..=to` of a state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MockRule {
     pub from: u64,
     pub to: u64,
     pub response: MockResponse,
+    pub timing: MockTiming,
 }
 
 /// Every mocked state of one test case.
@@ -79,11 +94,15 @@ impl Mocks {
 
     /// The response for the `invocation`th (0-based) invocation of `state`.
     pub fn response(&self, state: &str, invocation: u64) -> Option<&MockResponse> {
+        self.rule(state, invocation).map(|r| &r.response)
+    }
+
+    /// The rule (response and timing) for the `invocation`th (0-based) invocation of `state`.
+    pub fn rule(&self, state: &str, invocation: u64) -> Option<&MockRule> {
         self.by_state
             .get(state)?
             .iter()
             .find(|r| r.from <= invocation && invocation <= r.to)
-            .map(|r| &r.response)
     }
 
     /// The inline form: `{"State": {"0": {"Return": ...}, "1-2": {"Throw": {...}}}}` (the oracle's `mocks`) or
@@ -99,12 +118,8 @@ impl Mocks {
                     .iter()
                     .enumerate()
                     .map(|(i, r)| {
-                        Ok(MockRule {
-                            from: i as u64,
-                            to: i as u64,
-                            response: response_value(r)
-                                .map_err(|e| format!("mock `{name}` #{i}: {e}"))?,
-                        })
+                        rule_value(i as u64, i as u64, r)
+                            .map_err(|e| format!("mock `{name}` #{i}: {e}"))
                     })
                     .collect::<Result<Vec<_>, String>>()?,
                 Value::Object(o) => o
@@ -113,12 +128,7 @@ impl Mocks {
                         let (from, to) = parse_range(k).ok_or_else(|| {
                             format!("mock `{name}`: `{k}` is not an invocation number or range like `1-2`")
                         })?;
-                        Ok(MockRule {
-                            from,
-                            to,
-                            response: response_value(r)
-                                .map_err(|e| format!("mock `{name}` `{k}`: {e}"))?,
-                        })
+                        rule_value(from, to, r).map_err(|e| format!("mock `{name}` `{k}`: {e}"))
                     })
                     .collect::<Result<Vec<_>, String>>()?,
                 _ => return Err(format!("mock `{name}` must be an object or an array")),
@@ -263,9 +273,9 @@ impl Mocks {
                         help: Some("use `\"0\"`, `\"1\"` or a range like `\"1-3\"`".into()),
                     });
                 };
-                let response = response_value(&e.value.to_json())
+                let rule = rule_value(from, to, &e.value.to_json())
                     .map_err(|msg| MockError::new(msg, Some(&e.value)))?;
-                rules.push(MockRule { from, to, response });
+                rules.push(rule);
             }
             by_state.insert(m.key.text.clone(), rules);
         }
@@ -286,6 +296,47 @@ fn parse_range(k: &str) -> Option<(u64, u64)> {
         }
     }
 }
+
+/// One response entry with its optional timing members.
+fn rule_value(from: u64, to: u64, v: &Value) -> Result<MockRule, String> {
+    let response = response_value(v)?;
+    let seconds = |key: &str| -> Result<Option<i64>, String> {
+        match v.get(key) {
+            None => Ok(None),
+            Some(Value::Number(n)) => match n.as_f64() {
+                Some(s) if s.is_finite() && (0.0..=MAX_MOCK_SECONDS).contains(&s) => {
+                    Ok(Some((s * 1000.0).round() as i64))
+                }
+                _ => Err(format!(
+                    "`{key}` must be a number of seconds between 0 and {MAX_MOCK_SECONDS}, not {n}"
+                )),
+            },
+            Some(other) => Err(format!("`{key}` must be a number of seconds, not {other}")),
+        }
+    };
+    let [duration, interval] = TIMING_KEYS;
+    let duration_ms = seconds(duration)?.unwrap_or(0);
+    let heartbeat_interval_ms = seconds(interval)?;
+    if heartbeat_interval_ms == Some(0) {
+        return Err("`HeartbeatIntervalSeconds` must be greater than 0".into());
+    }
+    Ok(MockRule {
+        from,
+        to,
+        response,
+        timing: MockTiming {
+            duration_ms,
+            heartbeat_interval_ms,
+        },
+    })
+}
+
+/// The aslint extension members of a response entry.
+const TIMING_KEYS: [&str; 2] = ["DurationSeconds", "HeartbeatIntervalSeconds"];
+
+/// Longest simulated duration or heartbeat interval a mock may declare (a year and a day, beyond AWS's longest
+/// execution).
+const MAX_MOCK_SECONDS: f64 = 366.0 * 86_400.0;
 
 fn response_value(v: &Value) -> Result<MockResponse, String> {
     let Value::Object(o) = v else {
@@ -310,7 +361,9 @@ fn response_value(v: &Value) -> Result<MockResponse, String> {
     match o.get("Return") {
         Some(r) => Ok(MockResponse::Return(r.clone())),
         // AWS recorded no result: an empty Return.
-        None if o.is_empty() => Ok(MockResponse::Return(Value::Null)),
+        None if o.keys().all(|k| TIMING_KEYS.contains(&k.as_str())) => {
+            Ok(MockResponse::Return(Value::Null))
+        }
         None => Err("a mocked response must have `Return` or `Throw`".into()),
     }
 }
@@ -376,5 +429,48 @@ mod tests {
         assert_eq!(m.response("B", 0), Some(&MockResponse::Return(json!(2))));
         assert!(Mocks::from_inline_value(&json!([1])).is_err());
         assert!(Mocks::from_inline_value(&json!({"A": {"x": {"Return": 1}}})).is_err());
+    }
+
+    #[test]
+    fn timing_extension_in_both_forms() {
+        let m = Mocks::from_inline_value(&json!({"A": [
+            {"Return": 1, "DurationSeconds": 1.5, "HeartbeatIntervalSeconds": 2},
+            {"Throw": {"Error": "E"}},
+            {"DurationSeconds": 3}
+        ]}))
+        .unwrap();
+        let timing = |n| m.rule("A", n).map(|r| r.timing);
+        assert_eq!(
+            timing(0),
+            Some(MockTiming {
+                duration_ms: 1500,
+                heartbeat_interval_ms: Some(2000)
+            })
+        );
+        assert_eq!(timing(1), Some(MockTiming::default()));
+        assert_eq!(m.response("A", 2), Some(&MockResponse::Return(Value::Null)));
+        assert_eq!(timing(2).map(|t| t.duration_ms), Some(3000));
+        for bad in [
+            json!({"A": [{"Return": 1, "DurationSeconds": -1}]}),
+            json!({"A": [{"Return": 1, "DurationSeconds": "5"}]}),
+            json!({"A": [{"Return": 1, "HeartbeatIntervalSeconds": 0}]}),
+            json!({"A": [{"Return": 1, "DurationSeconds": 1e12}]}),
+        ] {
+            let e = Mocks::from_inline_value(&bad).unwrap_err();
+            assert!(e.contains("Seconds"), "{e}");
+        }
+        let cfg = CONFIG.replace(
+            r#""ChargeOk": {"0": {"Return": {"StatusCode": 200, "Payload": {"ok": true}}}}"#,
+            r#""ChargeOk": {"0": {"Return": 1, "DurationSeconds": 90}}"#,
+        );
+        let m = Mocks::from_config_text(&cfg, None, "HappyPath").unwrap();
+        assert_eq!(
+            m.rule("Charge", 0).map(|r| r.timing.duration_ms),
+            Some(90_000)
+        );
+        let bad = cfg.replace("\"DurationSeconds\": 90", "\"DurationSeconds\": true");
+        let e = Mocks::from_config_text(&bad, None, "HappyPath").unwrap_err();
+        assert!(e.message.contains("DurationSeconds"), "{}", e.message);
+        assert!(e.span.is_some());
     }
 }

@@ -10,11 +10,13 @@
 pub mod choice;
 pub mod cli;
 mod exec;
+pub mod history;
 pub mod items;
 pub mod mocks;
 pub mod testing;
 pub mod time;
 
+pub use history::{Event, EventKind};
 pub use mocks::{MockError, MockResponse, Mocks};
 
 use crate::model::Definition;
@@ -128,13 +130,19 @@ pub struct Execution {
     pub cause: Option<String>,
     /// States in entry order, nested iterations and branches included (Distributed Map child executions are not).
     pub states: Vec<StateRecord>,
-    /// History events (`{"id", "previousEventId", "timestamp", "type", "<type>EventDetails"}`).
-    pub events: Vec<Value>,
+    /// History events ([`Event::to_json`] gives `{"id", "previousEventId", "timestamp", "type",
+    /// "<type>EventDetails"}`).
+    pub events: Vec<Event>,
     /// Side effects that are not Task calls (Distributed Map `ResultWriter` writes).
     pub effects: Vec<Value>,
 }
 
 impl Execution {
+    /// The history events in the shape of `GetExecutionHistory`.
+    pub fn events_json(&self) -> Vec<Value> {
+        self.events.iter().map(Event::to_json).collect()
+    }
+
     /// The result as JSON: `{"status", "output", "error", "cause", "states": [...], "events": [...]}`.
     pub fn to_json(&self) -> Value {
         let states: Vec<Value> = self
@@ -156,7 +164,7 @@ impl Execution {
             "error": self.error,
             "cause": self.cause,
             "states": states,
-            "events": self.events,
+            "events": self.events_json(),
             "effects": self.effects,
         })
     }

@@ -1280,7 +1280,12 @@ pub fn render_human(report: &SuiteReport, detail: bool) -> String {
         let _ = writeln!(s, "{}", f.path);
         for c in &f.cases {
             if c.passed() {
-                let _ = writeln!(s, "  ok      {} ({} states)", c.name, c.states_entered);
+                let plural = if c.states_entered == 1 { "" } else { "s" };
+                let _ = writeln!(
+                    s,
+                    "  ok      {} ({} state{plural})",
+                    c.name, c.states_entered
+                );
             } else {
                 let _ = writeln!(
                     s,

@@ -103,11 +103,8 @@ fn retry_backoff_caps_and_catch() {
         Some(json!({"k": 1, "err": {"Error": "Boom", "Cause": "c"}}))
     );
     // 10 + 20 (capped from 30) + 20 (capped from 90) seconds.
-    let last = e
-        .events
-        .last()
-        .and_then(|v| v["timestamp"].as_str().map(str::to_string));
-    assert_eq!(last.as_deref(), Some("2025-01-01T00:00:50.000Z"));
+    let last = last_event(&e);
+    assert_eq!(last["timestamp"], "2025-01-01T00:00:50.000Z");
 }
 
 #[test]
@@ -127,7 +124,7 @@ fn jitter_is_seeded() {
             },
         );
         assert_eq!(e.status, Status::Succeeded);
-        e.events.last().map(|v| v["timestamp"].clone())
+        e.events.last().map(|v| v.timestamp)
     };
     assert_eq!(at(1), at(1));
     assert_ne!(at(1), at(2));
@@ -243,4 +240,169 @@ fn loops_over_large_payloads_stop_at_the_memory_budget() {
     );
     assert_eq!(e.error.as_deref(), Some("Sim.ResourceLimit"));
     assert!(e.states.len() < 1000, "{}", e.states.len());
+}
+
+/// The events of type `ty`, as JSON.
+fn events_of(e: &Execution, ty: &str) -> Vec<Value> {
+    e.events
+        .iter()
+        .filter(|v| v.type_name() == ty)
+        .map(Event::to_json)
+        .collect()
+}
+
+/// The first event of type `ty`, as JSON.
+fn event_of(e: &Execution, ty: &str) -> Option<Value> {
+    events_of(e, ty).into_iter().next()
+}
+
+/// The last event, as JSON.
+fn last_event(e: &Execution) -> Value {
+    e.events.last().map(Event::to_json).expect("events")
+}
+
+const SLOW_TASK: &str = r#"{"StartAt": "T", "States": {
+    "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "TimeoutSeconds": 10,
+          "Retry": [{"ErrorEquals": ["States.Timeout"], "IntervalSeconds": 2, "MaxAttempts": 1}],
+          "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}], "Next": "Done"},
+    "Caught": {"Type": "Pass", "Parameters": {"entered.$": "$$.State.EnteredTime", "err.$": "$.Error"}, "End": true},
+    "Done": {"Type": "Pass", "Parameters": {"entered.$": "$$.State.EnteredTime"}, "End": true}}}"#;
+
+fn slow_task(mocks: Value) -> Execution {
+    run_json(SLOW_TASK, json!({}), mocks)
+}
+
+#[test]
+fn a_mocked_duration_moves_the_clock() {
+    let e = slow_task(json!({"T": [{"Return": 1, "DurationSeconds": 7.5}]}));
+    assert_eq!(e.status, Status::Succeeded);
+    assert_eq!(
+        e.output,
+        Some(json!({"entered": "2025-01-01T00:00:07.500Z"}))
+    );
+    let succeeded = event_of(&e, "TaskSucceeded").expect("TaskSucceeded");
+    assert_eq!(succeeded["timestamp"], "2025-01-01T00:00:07.500Z");
+    let started = event_of(&e, "TaskStarted").expect("TaskStarted");
+    assert_eq!(started["timestamp"], "2025-01-01T00:00:00.000Z");
+}
+
+#[test]
+fn a_task_longer_than_its_timeout_times_out_then_retries_then_is_caught() {
+    let e = slow_task(
+        json!({"T": [{"Return": 1, "DurationSeconds": 60}, {"Return": 2, "DurationSeconds": 11}]}),
+    );
+    assert_eq!(e.status, Status::Succeeded);
+    // Attempt 1 times out at 10 s, the retry waits 2 s, attempt 2 times out at 22 s.
+    assert_eq!(
+        e.output,
+        Some(json!({"entered": "2025-01-01T00:00:22.000Z", "err": "States.Timeout"}))
+    );
+    let timed_out = events_of(&e, "TaskTimedOut");
+    assert_eq!(timed_out.len(), 2);
+    assert_eq!(timed_out[0]["timestamp"], "2025-01-01T00:00:10.000Z");
+    assert_eq!(timed_out[1]["timestamp"], "2025-01-01T00:00:22.000Z");
+    assert_eq!(
+        timed_out[0]["taskTimedOutEventDetails"],
+        json!({"resource": "arn:aws:states:::lambda:invoke", "error": "States.Timeout", "cause": null})
+    );
+    assert!(event_of(&e, "TaskFailed").is_none());
+}
+
+#[test]
+fn a_task_ending_exactly_at_its_timeout_completes() {
+    let e = slow_task(json!({"T": [{"Return": 1, "DurationSeconds": 10}]}));
+    assert_eq!(
+        e.output,
+        Some(json!({"entered": "2025-01-01T00:00:10.000Z"}))
+    );
+}
+
+const HEARTBEAT_TASK: &str = r#"{"StartAt": "T", "States": {
+    "T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+          "TimeoutSecondsPath": "$.timeout", "HeartbeatSeconds": 5,
+          "Catch": [{"ErrorEquals": ["States.HeartbeatTimeout"], "Next": "Heartbeat"},
+                    {"ErrorEquals": ["States.Timeout"], "Next": "Timeout"}], "End": true},
+    "Heartbeat": {"Type": "Pass", "Parameters": {"at.$": "$$.State.EnteredTime", "e.$": "$"}, "End": true},
+    "Timeout": {"Type": "Pass", "Parameters": {"at.$": "$$.State.EnteredTime", "e.$": "$"}, "End": true}}}"#;
+
+#[test]
+fn heartbeats_and_timeouts() {
+    let case = |mock: Value| {
+        let e = run_json(HEARTBEAT_TASK, json!({"timeout": 30}), json!({"T": [mock]}));
+        let last = e.states.last().map(|s| s.name.clone());
+        (e.output, last)
+    };
+    let timeout_error = json!({"Error": "States.Timeout", "Cause": ""});
+    // No heartbeats: the first one is missed after 5 s.
+    assert_eq!(
+        case(json!({"Return": 1, "DurationSeconds": 20})),
+        (
+            Some(json!({"at": "2025-01-01T00:00:05.000Z", "e": timeout_error})),
+            Some("Heartbeat".to_string())
+        )
+    );
+    // Heartbeats every 4 s keep it alive until TimeoutSecondsPath's 30 s.
+    assert_eq!(
+        case(json!({"Return": 1, "DurationSeconds": 40, "HeartbeatIntervalSeconds": 4})),
+        (
+            Some(json!({"at": "2025-01-01T00:00:30.000Z", "e": timeout_error})),
+            Some("Timeout".to_string())
+        )
+    );
+    // Heartbeats too far apart are missed.
+    assert_eq!(
+        case(json!({"Return": 1, "DurationSeconds": 40, "HeartbeatIntervalSeconds": 6})).1,
+        Some("Heartbeat".to_string())
+    );
+    // Shorter than a heartbeat interval: no heartbeat needed.
+    assert_eq!(
+        case(json!({"Return": {"ok": true}, "DurationSeconds": 4})),
+        (Some(json!({"ok": true})), Some("T".to_string()))
+    );
+}
+
+#[test]
+fn a_long_task_times_the_execution_out() {
+    let e = run_json(
+        r#"{"TimeoutSeconds": 60, "StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}"#,
+        json!({}),
+        json!({"T": [{"Return": 1, "DurationSeconds": 3600}]}),
+    );
+    assert_eq!(e.status, Status::TimedOut);
+    let last = last_event(&e);
+    assert_eq!(last["type"], "ExecutionTimedOut");
+    assert_eq!(last["timestamp"], "2025-01-01T00:01:00.000Z");
+}
+
+#[test]
+fn jsonata_timeout_expression() {
+    let e = run_json(
+        r#"{"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                  "TimeoutSeconds": "{% $states.input.t %}", "End": true}}}"#,
+        json!({"t": 3}),
+        json!({"T": [{"Return": 1, "DurationSeconds": 4}]}),
+    );
+    assert_eq!(e.status, Status::Failed);
+    assert_eq!(e.error.as_deref(), Some("States.Timeout"));
+    assert_eq!(e.cause, None);
+    let t = event_of(&e, "TaskTimedOut").expect("TaskTimedOut");
+    assert_eq!(t["timestamp"], "2025-01-01T00:00:03.000Z");
+}
+
+#[test]
+fn a_mocked_timeout_is_written_as_a_timed_out_event() {
+    let e = run_json(
+        r#"{"StartAt": "L", "States": {
+            "L": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:111111111111:function:f", "End": true}}}"#,
+        json!({}),
+        json!({"L": [{"Throw": {"Error": "States.Timeout"}}]}),
+    );
+    assert_eq!(e.error.as_deref(), Some("States.Timeout"));
+    let t = event_of(&e, "LambdaFunctionTimedOut").expect("LambdaFunctionTimedOut");
+    assert_eq!(
+        t["lambdaFunctionTimedOutEventDetails"]["error"],
+        "States.Timeout"
+    );
 }
