@@ -295,6 +295,28 @@ fn choice_ring_lint(bencher: Bencher) {
         .bench(|| lint_source("choice-ring.asl.json", black_box(text), SourceKind::Json).len());
 }
 
+/// (f'') `check --ignore types` on the Choice ring: the baseline of the "< 2x" aim (the type-flow rules off, so the
+/// analysis never runs).
+#[divan::bench(sample_count = 20)]
+fn choice_ring_lint_without_types(bencher: Bencher) {
+    let text = choice_ring_definition();
+    let config = aslint::config::Config::parse("", None).expect("empty config");
+    let ignore = [aslint::config::Selector::parse("types").expect("category selector")];
+    let options = aslint::lint::LintOptions {
+        rules: aslint::config::RuleSettings::resolve(&config, &[], &ignore),
+        ..Default::default()
+    };
+    bencher.counter(BytesCount::new(text.len())).bench(|| {
+        aslint::lint::lint_with(
+            "choice-ring.asl.json",
+            black_box(text),
+            SourceKind::Json,
+            &options,
+        )
+        .map_or(0, |d| d.len())
+    });
+}
+
 /// (f') The type-flow analysis alone on the Choice ring.
 #[divan::bench(sample_count = 20)]
 fn choice_ring_typeflow(bencher: Bencher) {

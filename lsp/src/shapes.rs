@@ -231,9 +231,9 @@ fn fields_of(shape: &Shape) -> Vec<FieldInfo> {
     for o in objs {
         if let Shape::Object(o) = o {
             for (k, p) in o.fields.iter() {
-                if !out.iter().any(|f| &f.name == k) {
+                if !out.iter().any(|f| *f.name == **k) {
                     out.push(FieldInfo {
-                        name: k.clone(),
+                        name: k.to_string(),
                         shape: p.shape.clone(),
                         maybe_absent: p.optional || p.unsure,
                     });

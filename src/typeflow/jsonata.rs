@@ -323,7 +323,7 @@ fn object(pairs: &[(AstNode, AstNode)], env: &Env<'_>, depth: usize) -> Typed {
         }
         let t = expr(v, env, depth + 1);
         Arc::make_mut(&mut o.fields).insert(
-            key.clone(),
+            Arc::from(key.as_str()),
             Prop {
                 shape: t.shape,
                 optional: false,

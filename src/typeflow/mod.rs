@@ -779,7 +779,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                         None => (self.jsonata_value(&m.value, env, depth + 1), true),
                     };
                     std::sync::Arc::make_mut(&mut o.fields).insert(
-                        m.key.text.clone(),
+                        std::sync::Arc::from(m.key.text.as_str()),
                         Prop {
                             shape,
                             optional: false,
@@ -1515,7 +1515,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                         continue;
                     }
                     std::sync::Arc::make_mut(&mut o.fields).insert(
-                        name.to_string(),
+                        std::sync::Arc::from(name),
                         Prop {
                             shape,
                             optional: false,

@@ -43,7 +43,7 @@ pub enum Shape {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Obj {
     /// Shared: cloning a shape is cheap, and a write copies the map only when it is shared.
-    pub fields: Arc<BTreeMap<String, Prop>>,
+    pub fields: Arc<BTreeMap<Arc<str>, Prop>>,
     /// More fields than those listed may exist.
     pub open: bool,
 }
@@ -67,7 +67,7 @@ impl Obj {
                     .into_iter()
                     .map(|(k, shape)| {
                         (
-                            k,
+                            Arc::<str>::from(k),
                             Prop {
                                 shape,
                                 optional: false,
@@ -201,7 +201,7 @@ impl Shape {
     /// Field names known at the top level (for completion after `$.`).
     pub fn field_names(&self) -> Vec<&str> {
         match self {
-            Shape::Object(o) => o.fields.keys().map(String::as_str).collect(),
+            Shape::Object(o) => o.fields.keys().map(|k| &**k).collect(),
             Shape::Union(m) => m.iter().flat_map(|s| s.field_names()).collect(),
             _ => Vec::new(),
         }
@@ -343,19 +343,19 @@ fn set(cur: &Shape, segments: &[Segment], value: Shape) -> Shape {
     match cur {
         Shape::Object(o) => {
             let mut o = o.clone();
-            let below = match o.fields.get(name) {
+            let below = match o.fields.get(name.as_str()) {
                 Some(p) if !p.optional && !p.unsure => p.shape.clone(),
                 Some(_) => Shape::Unknown,
                 None if o.open => Shape::Unknown,
                 None => Shape::Object(Obj::default()),
             };
-            if !o.fields.contains_key(name) && o.fields.len() >= MAX_FIELDS {
+            if !o.fields.contains_key(name.as_str()) && o.fields.len() >= MAX_FIELDS {
                 o.open = true;
                 return Shape::Object(o);
             }
             let shape = set(&below, rest, value);
             Arc::make_mut(&mut o.fields).insert(
-                name.clone(),
+                Arc::from(name.as_str()),
                 Prop {
                     shape,
                     optional: false,
@@ -370,7 +370,7 @@ fn set(cur: &Shape, segments: &[Segment], value: Shape) -> Shape {
                 open: true,
             };
             Arc::make_mut(&mut o.fields).insert(
-                name.clone(),
+                Arc::from(name.as_str()),
                 Prop {
                     shape: set(&Shape::Unknown, rest, value),
                     optional: false,
@@ -453,7 +453,7 @@ fn join_objects(x: &Obj, y: &Obj, depth: usize) -> Shape {
             }
         }
     };
-    let mut fields: Vec<(String, Prop)> = Vec::with_capacity(x.fields.len().max(y.fields.len()));
+    let mut fields: Vec<(Arc<str>, Prop)> = Vec::with_capacity(x.fields.len().max(y.fields.len()));
     let mut xs = x.fields.iter().peekable();
     let mut ys = y.fields.iter().peekable();
     loop {
@@ -554,7 +554,7 @@ fn literal(node: &Node, depth: usize) -> Shape {
                     continue;
                 }
                 Arc::make_mut(&mut o.fields).insert(
-                    m.key.text.clone(),
+                    Arc::from(m.key.text.as_str()),
                     Prop {
                         shape: literal(&m.value, depth + 1),
                         optional: false,
@@ -748,7 +748,7 @@ fn schema(v: &serde_json::Value, depth: usize) -> Shape {
                 if let Some(J::Object(props)) = s.get("properties") {
                     for (k, p) in props.iter().take(MAX_FIELDS) {
                         Arc::make_mut(&mut o.fields).insert(
-                            k.clone(),
+                            Arc::from(k.as_str()),
                             Prop {
                                 shape: schema(p, depth + 1),
                                 optional: !required.contains(&k.as_str()),
