@@ -411,6 +411,13 @@ fn join(a: &Shape, b: &Shape, depth: usize) -> Shape {
                 open: x.open || y.open,
             })
         }
+        // At a fixpoint most joins bring nothing new: answer those without building a map.
+        (Shape::Object(x), Shape::Object(y)) if object_absorbs(x, y, depth) => {
+            Shape::Object(x.clone())
+        }
+        (Shape::Object(x), Shape::Object(y)) if object_absorbs(y, x, depth) => {
+            Shape::Object(y.clone())
+        }
         (Shape::Object(x), Shape::Object(y)) => join_objects(x, y, depth),
         (Shape::Union(_), _) | (_, Shape::Union(_)) => join_union(a, b, depth),
         _ => join_union(a, b, depth),
@@ -431,6 +438,66 @@ fn element(s: &Shape) -> Shape {
             it.fold(first.clone(), |acc, x| join(&acc, x, MAX_SHAPE_DEPTH))
         }
         _ => Shape::Unknown,
+    }
+}
+
+/// True when joining `a` into `big` gives `big` back (`join(big, a) == big`), decided without allocating for
+/// objects; other shapes are small and are simply joined and compared.
+fn absorbs(big: &Shape, a: &Shape, depth: usize) -> bool {
+    match (big, a) {
+        (Shape::Object(x), Shape::Object(y)) => {
+            depth <= MAX_SHAPE_DEPTH
+                && (Arc::ptr_eq(&x.fields, &y.fields) && (x.open || !y.open)
+                    || object_absorbs(x, y, depth))
+        }
+        _ => join(big, a, depth) == *big,
+    }
+}
+
+/// True when [`join_objects`]`(x, y)` would equal `x`: mirrors its rules field by field (a field only in `x` becomes
+/// optional when `y` is closed, unsure and unknown when `y` is open; a field only in `y` is new; a field in both
+/// joins its shapes and flags).
+fn object_absorbs(x: &Obj, y: &Obj, depth: usize) -> bool {
+    use std::cmp::Ordering;
+    if (y.open && !x.open) || x.fields.len() > MAX_FIELDS {
+        return false;
+    }
+    let mut xs = x.fields.iter().peekable();
+    let mut ys = y.fields.iter().peekable();
+    loop {
+        let order = match (xs.peek(), ys.peek()) {
+            (None, None) => return true,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some((kx, _)), Some((ky, _))) => kx.cmp(ky),
+        };
+        match order {
+            Ordering::Less => {
+                let Some((_, p)) = xs.next() else {
+                    return false;
+                };
+                let kept = if y.open {
+                    p.unsure && p.shape == Shape::Unknown
+                } else {
+                    p.optional
+                };
+                if !kept {
+                    return false;
+                }
+            }
+            Ordering::Greater => return false,
+            Ordering::Equal => {
+                let (Some((_, p)), Some((_, q))) = (xs.next(), ys.next()) else {
+                    return false;
+                };
+                if (q.optional && !p.optional)
+                    || (q.unsure && !p.unsure)
+                    || !absorbs(&p.shape, &q.shape, depth + 1)
+                {
+                    return false;
+                }
+            }
+        }
     }
 }
 
@@ -773,5 +840,64 @@ fn schema(v: &serde_json::Value, depth: usize) -> Shape {
         }
         _ if s.contains_key("properties") => of_type("object"),
         _ => Shape::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Small JSON values over a few field names, so that random objects share and miss fields.
+    fn value() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::Bool),
+            (0i64..3).prop_map(|n| serde_json::json!(n)),
+            Just(serde_json::json!(1.5)),
+            "[ab]".prop_map(serde_json::Value::String),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..3).prop_map(serde_json::Value::Array),
+                prop::collection::btree_map("[abcd]", inner, 0..4)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Shapes with optional, unsure and open fields: examples, joined with each other and with an open object.
+    fn shape() -> impl Strategy<Value = Shape> {
+        (value(), value(), 0u8..3).prop_map(|(a, b, how)| {
+            let (a, b) = (Shape::from_example(&a), Shape::from_example(&b));
+            match how {
+                0 => a,
+                1 => join_objects_or_join(&a, &b),
+                _ => join_objects_or_join(&a, &Shape::any_object()),
+            }
+        })
+    }
+
+    fn join_objects_or_join(a: &Shape, b: &Shape) -> Shape {
+        match (a, b) {
+            (Shape::Object(x), Shape::Object(y)) => join_objects(x, y, 0),
+            _ => join(a, b, 0),
+        }
+    }
+
+    proptest! {
+        /// The allocation-free fast path answers exactly when the full merge would give `x` back.
+        #[test]
+        fn object_absorbs_agrees_with_the_merge(a in shape(), b in shape()) {
+            let ab = join_objects_or_join(&a, &b);
+            let ba = join_objects_or_join(&b, &a);
+            prop_assert_eq!(&join(&a, &b, 0), &ab);
+            prop_assert_eq!(&ab, &ba);
+            if let (Shape::Object(x), Shape::Object(y)) = (&a, &b) {
+                prop_assert_eq!(object_absorbs(x, y, 0), join_objects(x, y, 0) == a);
+            }
+            // Joining again what was joined in brings nothing new.
+            prop_assert_eq!(join(&ab, &b, 0), ab.clone());
+        }
     }
 }
