@@ -14,6 +14,7 @@ use crate::syntax::Node;
 use serde_json::{json, Map, Value};
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// AWS's limit of history events per execution.
 pub const MAX_EVENTS: usize = 25_000;
@@ -72,6 +73,8 @@ fn uncatchable(error: &str) -> bool {
 /// The state being executed, for causes ("... the state 'X' (entered at the event id #2). ...").
 struct StateCtx<'s> {
     name: &'s str,
+    /// The same name, shared by the state's history events.
+    shared_name: &'s Arc<str>,
     entered_id: u64,
     entered_at: i64,
     /// Whether the state's fields can read `$$.Execution` (see [`reads_execution`]); when they cannot, the
@@ -178,8 +181,9 @@ struct Sim<'o> {
     recorded_bytes: usize,
     execution: Value,
     state_machine: Value,
-    /// [`reads_context`] and [`reads_execution`] per state, by the address of its node, computed once per state.
-    reads: HashMap<usize, (bool, bool)>,
+    /// [`reads_context`], [`reads_execution`] and the name shared by the state's events, per state, by the address
+    /// of its node, computed once per state.
+    reads: HashMap<usize, (bool, bool, Arc<str>)>,
     /// Payload templates compiled once, by the address of their node in the definition.
     templates: HashMap<usize, Template>,
     /// The last timestamp formatted (the clock rarely moves between events).
@@ -470,11 +474,12 @@ impl Sim<'_> {
                 ),
             ));
         }
+        // Borrowed from the definition for the first state (a Map enters its StartAt once per item).
         let Some(mut name) = scope
             .start_at
             .as_ref()
             .and_then(|s| s.value)
-            .map(str::to_string)
+            .map(Cow::Borrowed)
         else {
             return Err(fail("States.Runtime", "The scope has no valid StartAt"));
         };
@@ -489,7 +494,7 @@ impl Sim<'_> {
                     ),
                 ));
             }
-            let Some(state) = scope.states.iter().find(|s| s.name.text == name) else {
+            let Some(state) = scope.states.iter().find(|s| s.name.text == *name) else {
                 return Err(fail(
                     "States.Runtime",
                     format!("The state '{name}' does not exist"),
@@ -498,7 +503,7 @@ impl Sim<'_> {
             let (out, next) = self.run_state(state, data, vars, frame, depth)?;
             match next {
                 Some(n) => {
-                    name = n;
+                    name = Cow::Owned(n);
                     data = out;
                 }
                 None => return Ok(out),
@@ -529,28 +534,37 @@ impl Sim<'_> {
                 format!("The execution recorded more than {MAX_RECORDED_BYTES} bytes of state inputs and outputs; the simulator stops here"),
             ));
         }
+        let (reads_context, reads_execution, shared_name) = self
+            .reads
+            .entry(state.node as *const Node as usize)
+            .or_insert_with(|| {
+                (
+                    reads_context(state.node),
+                    reads_execution(state.node, 0),
+                    Arc::from(name),
+                )
+            })
+            .clone();
         let entered_id = self.event(EventKind::StateEntered {
             state_type: ty,
-            name: name.to_string(),
+            name: shared_name.clone(),
             input: input_text,
         });
         let record_index = self.record.then(|| {
             self.states.push(StateRecord {
                 name: name.to_string(),
                 state_type: ty.as_str(),
-                input: input.clone(),
+                // Filled in after the step (moved, not copied): the step reads the input by reference.
+                input: Value::Null,
                 output: None,
                 variables: None,
                 transition: None,
             });
             self.states.len() - 1
         });
-        let (reads_context, reads_execution) = *self
-            .reads
-            .entry(state.node as *const Node as usize)
-            .or_insert_with(|| (reads_context(state.node), reads_execution(state.node, 0)));
         let sc = StateCtx {
             name,
+            shared_name: &shared_name,
             entered_id,
             entered_at: self.clock,
             reads_context,
@@ -564,20 +578,11 @@ impl Sim<'_> {
             vars,
             frame,
         };
-        let step = match ty {
-            StateType::Pass | StateType::Succeed if jsonata => self.j_simple(at, ty),
-            StateType::Fail if jsonata => return Err(self.j_fail(at)),
-            StateType::Choice if jsonata => self.j_choice(at),
-            StateType::Wait if jsonata => self.j_wait(at),
-            StateType::Pass => self.pass(at),
-            StateType::Succeed => self.succeed(at),
-            StateType::Fail => return Err(self.fail_state(at)),
-            StateType::Choice => self.choice(at),
-            StateType::Wait => self.wait(at),
-            StateType::Task | StateType::Parallel | StateType::Map => {
-                self.with_retry(at, depth, ty)
-            }
-        }?;
+        let step = self.step(at, ty, jsonata, depth);
+        if let Some(rec) = record_index.and_then(|i| self.states.get_mut(i)) {
+            rec.input = input;
+        }
+        let step = step?;
         let output_text = to_text(&step.output);
         self.recorded_bytes = self.recorded_bytes.saturating_add(output_text.len() * 2);
         if output_text.len() > MAX_PAYLOAD_BYTES {
@@ -594,19 +599,43 @@ impl Sim<'_> {
         });
         self.event(EventKind::StateExited {
             state_type: ty,
-            name: name.to_string(),
+            name: shared_name.clone(),
             output: output_text,
             assigned,
         });
         if let Some(rec) = record_index.and_then(|i| self.states.get_mut(i)) {
             rec.output = Some(step.output.clone());
-            rec.variables = step.assigned.clone();
+            rec.variables = step.assigned;
             rec.transition = step.next.as_ref().map(|to| Transition {
                 via: step.via,
                 to: to.clone(),
             });
         }
         Ok((step.output, step.next))
+    }
+
+    /// Runs the state's own semantics (the part between its entered and exited events).
+    fn step(
+        &mut self,
+        at: At<'_>,
+        ty: StateType,
+        jsonata: bool,
+        depth: usize,
+    ) -> Result<StepOut, Halt> {
+        match ty {
+            StateType::Pass | StateType::Succeed if jsonata => self.j_simple(at, ty),
+            StateType::Fail if jsonata => Err(self.j_fail(at)),
+            StateType::Choice if jsonata => self.j_choice(at),
+            StateType::Wait if jsonata => self.j_wait(at),
+            StateType::Pass => self.pass(at),
+            StateType::Succeed => self.succeed(at),
+            StateType::Fail => Err(self.fail_state(at)),
+            StateType::Choice => self.choice(at),
+            StateType::Wait => self.wait(at),
+            StateType::Task | StateType::Parallel | StateType::Map => {
+                self.with_retry(at, depth, ty)
+            }
+        }
     }
 
     // -----------------------------------------------------------------------------------------------------------
@@ -1528,7 +1557,7 @@ impl Sim<'_> {
                 self.record = false;
             } else {
                 self.event(EventKind::MapIterationStarted {
-                    name: sc.name.to_string(),
+                    name: sc.shared_name.clone(),
                     index: i,
                 });
             }
@@ -1538,7 +1567,7 @@ impl Sim<'_> {
                 Ok(v) => {
                     if !distributed {
                         self.event(EventKind::MapIterationSucceeded {
-                            name: sc.name.to_string(),
+                            name: sc.shared_name.clone(),
                             index: i,
                         });
                     }
@@ -1552,7 +1581,7 @@ impl Sim<'_> {
                 Err(h) => {
                     if !distributed {
                         self.event(EventKind::MapIterationFailed {
-                            name: sc.name.to_string(),
+                            name: sc.shared_name.clone(),
                             index: i,
                         });
                     }

@@ -7,6 +7,7 @@
 use super::time;
 use crate::model::StateType;
 use serde_json::{Map, Value};
+use std::sync::Arc;
 
 /// One history event.
 #[derive(Debug, Clone, PartialEq)]
@@ -74,12 +75,12 @@ pub enum EventKind {
     ExecutionTimedOut,
     StateEntered {
         state_type: StateType,
-        name: String,
+        name: Arc<str>,
         input: String,
     },
     StateExited {
         state_type: StateType,
-        name: String,
+        name: Arc<str>,
         output: String,
         /// `assignedVariables`: name and value as JSON text, in assignment order.
         assigned: Option<Vec<(String, String)>>,
@@ -113,15 +114,15 @@ pub enum EventKind {
         length: usize,
     },
     MapIterationStarted {
-        name: String,
+        name: Arc<str>,
         index: usize,
     },
     MapIterationSucceeded {
-        name: String,
+        name: Arc<str>,
         index: usize,
     },
     MapIterationFailed {
-        name: String,
+        name: Arc<str>,
         index: usize,
     },
     MapStateSucceeded,
