@@ -1497,10 +1497,17 @@ impl Sim<'_> {
         for (i, item) in items.into_iter().enumerate() {
             match selector {
                 Some(node) => {
-                    let item_frame = Frame {
-                        map_item: Some(json!({"Index": i, "Value": item})),
-                    };
-                    let ictx = self.context(sc, &item_frame, None, false);
+                    // The context's `Map.Item` (last member, as AWS orders it) takes the item itself, moved, not
+                    // copied; states whose fields cannot read the context get none.
+                    let mut ictx = self.context(sc, &Frame::default(), None, false);
+                    if let Value::Object(c) = &mut ictx {
+                        let mut it = Map::new();
+                        it.insert("Index".into(), Value::from(i));
+                        it.insert("Value".into(), item);
+                        let mut m = Map::new();
+                        m.insert("Item".into(), Value::Object(it));
+                        c.insert("Map".into(), Value::Object(m));
+                    }
                     if jsonata {
                         let ist = states_value(input, &ictx, None);
                         inputs.push(

@@ -182,6 +182,56 @@ fn map_items_selector_and_context() {
 }
 
 #[test]
+fn map_item_selector_sees_the_whole_context_with_map_last() {
+    let def = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.xs",
+        "ItemSelector": {"c.$": "$$"},
+        "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "End": true}}}, "End": true}}}"#;
+    let e = run_json(def, json!({"xs": [{"a": 1}, [2]]}), json!({}));
+    let out = e.output.expect("the Map succeeds");
+    let keys: Vec<&str> = out[1]["c"]
+        .as_object()
+        .expect("the context is an object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, ["Execution", "State", "StateMachine", "Map"]);
+    assert_eq!(
+        out[0]["c"]["Map"],
+        json!({"Item": {"Index": 0, "Value": {"a": 1}}})
+    );
+    assert_eq!(
+        out[1]["c"]["Map"],
+        json!({"Item": {"Index": 1, "Value": [2]}})
+    );
+    assert_eq!(out[1]["c"]["State"]["Name"], json!("M"));
+}
+
+#[test]
+fn state_records_hold_each_input_also_when_the_state_fails() {
+    let def = r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.xs",
+        "ItemProcessor": {"StartAt": "I", "States": {"I": {"Type": "Pass", "Next": "F"},
+            "F": {"Type": "Fail", "Error": "E"}}}, "End": true}}}"#;
+    let input = json!({"xs": [{"n": 7}, {"n": 8}]});
+    let e = run_json(def, input.clone(), json!({}));
+    assert_eq!(e.status, Status::Failed);
+    assert_eq!(e.error.as_deref(), Some("E"));
+    let got: Vec<(&str, &Value, Option<&Value>)> = e
+        .states
+        .iter()
+        .map(|s| (s.name.as_str(), &s.input, s.output.as_ref()))
+        .collect();
+    let item = json!({"n": 7});
+    assert_eq!(
+        got,
+        [
+            ("M", &input, None),
+            ("I", &item, Some(&item)),
+            ("F", &item, None)
+        ]
+    );
+}
+
+#[test]
 fn wait_timestamp_moves_the_clock_and_fail_paths() {
     let def = r#"{"StartAt": "W", "States": {
         "W": {"Type": "Wait", "TimestampPath": "$.at", "Next": "F"},
