@@ -495,11 +495,17 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                     .get(&key)
                     .is_none_or(|old| old.shape != shape || old.vars != vars);
                 if changed {
-                    let j = match joined.remove(&to) {
-                        Some((d, v)) => (d.join(&shape), v.join(&vars)),
-                        None => (shape.clone(), vars.clone()),
-                    };
-                    joined.insert(to, j);
+                    // Joined in place: the accumulator's maps are copied only while the state's last
+                    // flow still shares them, then updated without being rebuilt.
+                    match joined.get_mut(&to) {
+                        Some((d, v)) => {
+                            d.join_in(&shape);
+                            v.join_in(&vars);
+                        }
+                        None => {
+                            joined.insert(to, (shape.clone(), vars.clone()));
+                        }
+                    }
                     slot.insert(
                         key,
                         Incoming {
@@ -534,10 +540,10 @@ impl<'s, 'a> Analyzer<'s, 'a> {
                 continue;
             }
             if let Some(f) = self.flows.get(sid) {
-                result = Some(match result {
-                    Some(r) => r.join(&f.output),
-                    None => f.output.clone(),
-                });
+                match &mut result {
+                    Some(r) => r.join_in(&f.output),
+                    None => result = Some(f.output.clone()),
+                }
             }
         }
         if open_end {
@@ -1749,7 +1755,7 @@ fn join_all<'x>(mut shapes: impl Iterator<Item = &'x Shape>) -> Shape {
         if acc == Shape::Unknown {
             break;
         }
-        acc = acc.join(s);
+        acc.join_in(s);
     }
     acc
 }

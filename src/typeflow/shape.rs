@@ -193,6 +193,12 @@ impl Shape {
         join(self, other, 0)
     }
 
+    /// Joins `other` into `self` (`*self = self.join(other)`), in place where it can: an object field map that is
+    /// not shared is updated rather than rebuilt, and a join that brings nothing new changes nothing.
+    pub fn join_in(&mut self, other: &Shape) {
+        join_into(self, other, 0);
+    }
+
     /// The shape of a literal JSON node (a Pass `Result`, a literal in a payload template).
     pub fn of_literal(node: &Node) -> Shape {
         literal(node, 0)
@@ -469,7 +475,7 @@ fn object_absorbs(x: &Obj, y: &Obj, depth: usize) -> bool {
             (None, None) => return true,
             (Some(_), None) => Ordering::Less,
             (None, Some(_)) => Ordering::Greater,
-            (Some((kx, _)), Some((ky, _))) => kx.cmp(ky),
+            (Some((kx, _)), Some((ky, _))) => key_order(kx, ky),
         };
         match order {
             Ordering::Less => {
@@ -528,7 +534,7 @@ fn join_objects(x: &Obj, y: &Obj, depth: usize) -> Shape {
             (None, None) => break,
             (Some(_), None) => Ordering::Less,
             (None, Some(_)) => Ordering::Greater,
-            (Some((kx, _)), Some((ky, _))) => kx.cmp(ky),
+            (Some((kx, _)), Some((ky, _))) => key_order(kx, ky),
         };
         let (k, prop) = match order {
             Ordering::Less => match xs.next() {
@@ -560,6 +566,84 @@ fn join_objects(x: &Obj, y: &Obj, depth: usize) -> Shape {
         fields: Arc::new(fields.into_iter().collect()),
         open: x.open || y.open,
     })
+}
+
+/// Compares two field names; names copied from one another (most of them, after joins) share their `Arc` and
+/// compare without reading the text.
+fn key_order(a: &Arc<str>, b: &Arc<str>) -> std::cmp::Ordering {
+    if Arc::ptr_eq(a, b) {
+        std::cmp::Ordering::Equal
+    } else {
+        a.cmp(b)
+    }
+}
+
+/// `*a = join(a, b, depth)`, without rebuilding `a`'s field map when it is not shared: fields of both are joined
+/// in place, fields only in `a` get their flags, fields only in `b` are inserted. Gives exactly [`join`]'s result.
+fn join_into(a: &mut Shape, b: &Shape, depth: usize) {
+    let (Shape::Object(x), Shape::Object(y)) = (&mut *a, b) else {
+        *a = join(a, b, depth);
+        return;
+    };
+    if depth > MAX_SHAPE_DEPTH {
+        *a = Shape::Unknown;
+        return;
+    }
+    if Arc::ptr_eq(&x.fields, &y.fields) || object_absorbs(x, y, depth) {
+        x.open |= y.open;
+        return;
+    }
+    if object_absorbs(y, x, depth) {
+        *x = y.clone();
+        return;
+    }
+    // The size of the union decides the cap before anything is written.
+    let mut union = x.fields.len();
+    for k in y.fields.keys() {
+        if !x.fields.contains_key(k) {
+            union += 1;
+        }
+    }
+    if union > MAX_FIELDS {
+        *a = Shape::any_object();
+        return;
+    }
+    let (x_open, y_open) = (x.open, y.open);
+    let fields = Arc::make_mut(&mut x.fields);
+    for (k, p) in fields.iter_mut() {
+        match y.fields.get(k) {
+            Some(q) => {
+                join_into(&mut p.shape, &q.shape, depth + 1);
+                p.optional |= q.optional;
+                p.unsure |= q.unsure;
+            }
+            None if y_open => {
+                p.shape = Shape::Unknown;
+                p.unsure = true;
+            }
+            None => p.optional = true,
+        }
+    }
+    for (k, q) in y.fields.iter() {
+        if fields.contains_key(k) {
+            continue;
+        }
+        let prop = if x_open {
+            Prop {
+                shape: Shape::Unknown,
+                optional: q.optional,
+                unsure: true,
+            }
+        } else {
+            Prop {
+                shape: q.shape.clone(),
+                optional: true,
+                unsure: q.unsure,
+            }
+        };
+        fields.insert(k.clone(), prop);
+    }
+    x.open = x_open || y_open;
 }
 
 fn join_union(a: &Shape, b: &Shape, depth: usize) -> Shape {
@@ -878,6 +962,29 @@ mod tests {
         })
     }
 
+    /// The same shape with none of its field maps shared (so an in-place join writes into them).
+    fn deep_copy(s: &Shape) -> Shape {
+        match s {
+            Shape::Object(o) => Shape::Object(Obj {
+                fields: Arc::new(
+                    o.fields
+                        .iter()
+                        .map(|(k, p)| {
+                            let mut p = p.clone();
+                            p.shape = deep_copy(&p.shape);
+                            (k.clone(), p)
+                        })
+                        .collect(),
+                ),
+                open: o.open,
+            }),
+            Shape::Array(x) => Shape::Array(Box::new(deep_copy(x))),
+            Shape::Tuple(v) => Shape::Tuple(v.iter().map(deep_copy).collect()),
+            Shape::Union(v) => Shape::Union(v.iter().map(deep_copy).collect()),
+            other => other.clone(),
+        }
+    }
+
     fn join_objects_or_join(a: &Shape, b: &Shape) -> Shape {
         match (a, b) {
             (Shape::Object(x), Shape::Object(y)) => join_objects(x, y, 0),
@@ -898,6 +1005,13 @@ mod tests {
             }
             // Joining again what was joined in brings nothing new.
             prop_assert_eq!(join(&ab, &b, 0), ab.clone());
+            // The in-place join gives the same shape, whether `a`'s maps are shared or not.
+            let mut shared = a.clone();
+            shared.join_in(&b);
+            prop_assert_eq!(&shared, &ab);
+            let mut unique = deep_copy(&a);
+            unique.join_in(&b);
+            prop_assert_eq!(&unique, &ab);
         }
     }
 }
