@@ -253,6 +253,30 @@ pub struct ChoiceRule<'a> {
     pub comment: Option<Field<'a, &'a str>>,
 }
 
+impl<'a> ChoiceRule<'a> {
+    /// The rules nested directly in this one (`And`, then `Or`, then `Not`).
+    pub fn children(&self) -> impl Iterator<Item = &ChoiceRule<'a>> {
+        self.and_rules
+            .iter()
+            .chain(&self.or_rules)
+            .chain(self.not_rule.as_deref())
+    }
+}
+
+/// Every rule of a Choice state, nested ones included, in document order (each rule before the rules inside it).
+/// Nesting is bounded by the model builder's depth cap.
+pub fn all_choice_rules<'m, 'a>(rules: &'m [ChoiceRule<'a>]) -> Vec<&'m ChoiceRule<'a>> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&'m ChoiceRule<'a>> = rules.iter().rev().collect();
+    while let Some(r) = stack.pop() {
+        out.push(r);
+        let first = stack.len();
+        stack.extend(r.children());
+        stack[first..].reverse();
+    }
+    out
+}
+
 /// A Map's `ItemReader`.
 #[derive(Debug, Clone)]
 pub struct ItemReader<'a> {

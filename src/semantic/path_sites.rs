@@ -301,8 +301,7 @@ pub fn expr_sites_of<'m, 'a>(
             }
         }
         // Choice rules, nested ones included (the model bounds their depth).
-        let mut stack: Vec<&'m crate::model::ChoiceRule<'a>> = st.choices.iter().rev().collect();
-        while let Some(r) = stack.pop() {
+        for r in crate::model::all_choice_rules(&st.choices) {
             if let Some((key, node, pointer)) = slot(&r.variable) {
                 push(key, node, pointer, single, "Variable");
             }
@@ -317,11 +316,6 @@ pub fn expr_sites_of<'m, 'a>(
                     );
                 }
             }
-            let mut children: Vec<&'m crate::model::ChoiceRule<'a>> = Vec::new();
-            children.extend(r.and_rules.iter());
-            children.extend(r.or_rules.iter());
-            children.extend(r.not_rule.as_deref());
-            stack.extend(children.into_iter().rev());
         }
     }
     out

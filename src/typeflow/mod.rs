@@ -1249,16 +1249,7 @@ impl<'s, 'a> Analyzer<'s, 'a> {
             }
             StateType::Choice => {
                 let guarded = guarded_variables(&st.choices);
-                let mut stack: Vec<&'a crate::model::ChoiceRule<'a>> = st.choices.iter().collect();
-                let mut n = 0usize;
-                while let Some(rule) = stack.pop() {
-                    n += 1;
-                    if n > 10_000 {
-                        break;
-                    }
-                    stack.extend(rule.and_rules.iter());
-                    stack.extend(rule.or_rules.iter());
-                    stack.extend(rule.not_rule.as_deref());
+                for rule in crate::model::all_choice_rules(&st.choices) {
                     self.choice_rule(reads, sid, rule, effective, &guarded);
                 }
             }
@@ -1764,16 +1755,7 @@ fn join_all<'x>(mut shapes: impl Iterator<Item = &'x Shape>) -> Shape {
 /// them elsewhere in the state may be guarded.
 fn guarded_variables<'a>(rules: &'a [crate::model::ChoiceRule<'a>]) -> Vec<&'a str> {
     let mut out = Vec::new();
-    let mut stack: Vec<&crate::model::ChoiceRule<'a>> = rules.iter().collect();
-    let mut n = 0usize;
-    while let Some(r) = stack.pop() {
-        n += 1;
-        if n > 10_000 {
-            break;
-        }
-        stack.extend(r.and_rules.iter());
-        stack.extend(r.or_rules.iter());
-        stack.extend(r.not_rule.as_deref());
+    for r in crate::model::all_choice_rules(rules) {
         if r.comparisons.iter().any(|c| c.operator.starts_with("Is")) {
             if let Some(v) = r.variable.as_ref().and_then(|v| v.value) {
                 out.push(v);
